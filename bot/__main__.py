@@ -1,0 +1,138 @@
+"""``python -m bot …``: the editors' and staff's command line.
+
+    kb validate [PATH]          check every knowledge-base file; exit 1 on any error
+    kb report [--json]          coverage, stale entries, places without contacts
+    kb schema [--out DIR]       write JSON Schemas for editors' autocompletion
+    nearest "town" | --lat --lon [--serves G] [--json]
+    privacy purge [--days N]    delete conversations older than the retention period
+    doctor                      model age, content validity, database reachability
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+
+
+def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kb.loader import KBError, load
+
+    root = Path(args.path or settings.kb_path)
+    try:
+        kb = load(root)
+    except KBError as exc:
+        for issue in exc.issues:
+            print(issue)
+        print(f"\n{len(exc.issues)} error(s): nothing in {root} was accepted. Fix them and run this again.")
+        return 1
+    for warning in kb.warnings:
+        print(f"warning: {warning}")
+    n_entries = sum(len(c.topics) for c in kb.countries.values())
+    print(f"OK: {len(kb.countries)} files, {n_entries} entries, {len(kb.places)} places, {len(kb.warnings)} warning(s).")
+    return 0
+
+
+def _kb_report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kb import report
+    from bot.kb.loader import KBError, load
+
+    months = args.months if args.months is not None else settings.stale_months
+    try:
+        kb = load(Path(args.path or settings.kb_path))
+    except KBError as exc:
+        print(exc, file=sys.stderr)
+        print("The knowledge base has errors; run `python -m bot kb validate` first.", file=sys.stderr)
+        return 1
+    built = report.build(kb, stale_months=months)
+    if args.json:
+        print(json.dumps(built.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.render_text(built, months))
+    return 0
+
+
+def _kb_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kb import schema
+
+    for path in schema.write(Path(args.out or settings.kb_path / "schema")):
+        print(f"wrote {path}")
+    return 0
+
+
+def _nearest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.geo import cli
+
+    return cli.run(args, settings)
+
+
+def _privacy_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import privacy
+
+    days = args.days if args.days is not None else settings.retention_days
+    try:
+        removed = privacy.purge(args.db or settings.tracker_db_url, days)
+    except privacy.DatabaseUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"Deleted {removed} conversation(s) with no activity in the last {days} day(s).")
+    return 0
+
+
+def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import doctor
+
+    return doctor.run(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Ruta tools for editors and staff.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    kb = sub.add_parser("kb", help="knowledge base tools").add_subparsers(dest="kb_command", required=True)
+    p = kb.add_parser("validate", help="check every file; exit 1 on any error")
+    p.add_argument("path", nargs="?", help="knowledge base folder (default: knowledge_base/)")
+    p.set_defaults(func=_kb_validate)
+    p = kb.add_parser("report", help="coverage, staleness and contact gaps")
+    p.add_argument("path", nargs="?")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--months", type=int, default=None, help="review age that counts as stale")
+    p.set_defaults(func=_kb_report)
+    p = kb.add_parser("schema", help="write JSON Schemas for editors")
+    p.add_argument("--out", default=None)
+    p.set_defaults(func=_kb_schema)
+
+    p = sub.add_parser("nearest", help="nearest offices, shelters and help points")
+    p.add_argument("town", nargs="?", help="a town in any spelling")
+    p.add_argument("--lat", type=float)
+    p.add_argument("--lon", type=float)
+    p.add_argument("--country", default=None, help="country id, e.g. guatemala")
+    p.add_argument("--serves", default=None, help="children, women, lgbti, families or returnees")
+    p.add_argument("--limit", type=int, default=3)
+    p.add_argument("--lang", default="es", choices=["es", "en"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_nearest)
+
+    privacy = sub.add_parser("privacy", help="privacy tools").add_subparsers(dest="privacy_command", required=True)
+    p = privacy.add_parser("purge", help="delete conversations older than the retention period")
+    p.add_argument("--days", type=int, default=None)
+    p.add_argument("--db", default=None, help="tracker store URL (default: RUTA_DB_URL)")
+    p.set_defaults(func=_privacy_purge)
+
+    p = sub.add_parser("doctor", help="is everything in order?")
+    p.set_defaults(func=_doctor)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.func(args, Settings.from_env()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Geography: a gazetteer of town names and a spatial index over places."""

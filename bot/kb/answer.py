@@ -1,0 +1,86 @@
+"""Turn a knowledge-base entry into the words a person receives: text, source, date, caveat."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Optional
+
+from bot.kb.loader import KnowledgeBase
+from bot.kb.models import Entry
+
+_LABELS = {
+    "es": {
+        "source": "Fuente",
+        "reviewed": "Revisado",
+        "dated": "Información de {year}: puede haber cambiado. Confírmala con la oficina o con ACNUR.",
+        "line": "líneas",
+    },
+    "en": {
+        "source": "Source",
+        "reviewed": "Reviewed",
+        "dated": "Information from {year}: it may have changed. Check with the office or UNHCR.",
+        "line": "lines",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer, ready to send; ``more`` is the optional longer part."""
+
+    topic: str
+    country: str
+    language: str
+    summary: str
+    more: Optional[str]
+    footer: str
+    dated_note: Optional[str]
+
+    def render(self, with_more: bool = False) -> str:
+        """Summary (and ``more`` when asked), then the caveat and the source line."""
+        parts = [self.summary]
+        if with_more and self.more:
+            parts.append(self.more)
+        if self.dated_note:
+            parts.append(self.dated_note)
+        parts.append(self.footer)
+        return "\n".join(parts)
+
+
+def _footer(kb: KnowledgeBase, entry: Entry, language: str) -> str:
+    labels = _LABELS[language]
+    cited = []
+    for ref in entry.sources:
+        doc = kb.sources[ref.id]
+        where = ref.where.replace("lines", labels["line"]) if language == "es" else ref.where
+        cited.append(f"{doc.short} ({where})")
+    return f"{labels['source']}: {'; '.join(cited)}. {labels['reviewed']}: {entry.last_reviewed.isoformat()}"
+
+
+def newest_source_year(kb: KnowledgeBase, entry: Entry) -> int:
+    return max(kb.sources[ref.id].year for ref in entry.sources)
+
+
+def answer(
+    kb: KnowledgeBase,
+    topic: str,
+    country: str,
+    language: str,
+    today: Optional[dt.date] = None,
+    dated_years: int = 2,
+) -> Optional[Answer]:
+    """The entry for ``topic`` in ``country`` in ``language``, or None when there is none.
+
+    An answer whose newest source is more than ``dated_years`` old says so: most seeds are from
+    2016–2020 and a person must not take them for today's rules.
+    """
+    entry = kb.entry(country, topic)
+    if entry is None:
+        return None
+    lang = language if language in _LABELS else "es"
+    today = today or dt.date.today()
+    year = newest_source_year(kb, entry)
+    dated = _LABELS[lang]["dated"].format(year=year) if today.year - year > dated_years else None
+    more = getattr(entry.more, lang) if entry.more else None
+    return Answer(topic, country, lang, getattr(entry.summary, lang), more, _footer(kb, entry, lang), dated)

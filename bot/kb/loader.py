@@ -1,0 +1,305 @@
+"""Load and validate the whole knowledge base, or refuse it whole.
+
+``load()`` reads every file, checks each against the pydantic models and then across files (source
+ids exist, ids unique, towns resolve, coordinates inside the country). Any error → ``KBError`` with
+every problem found, each as ``file:line message`` — never a half-loaded knowledge base.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Type
+
+from pydantic import BaseModel, ValidationError
+
+from bot.geo.bounds import inside
+from bot.geo.gazetteer import Gazetteer, Town, packaged_towns
+from bot.kb import COUNTRIES, REGIONAL_TOPICS, TOPICS
+from bot.kb import yaml_lines
+from bot.kb.models import CountryFile, Entry, Place, PlacesFile, SourceDoc, SourcesFile, TownsFile
+from bot.text import fold
+
+_LANG_NAMES = {"es": "Spanish", "en": "English"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem an editor must fix (or, as a warning, should know about)."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} {self.message}"
+
+
+class KBError(Exception):
+    """The knowledge base was refused; ``issues`` lists every reason."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("\n".join(map(str, issues)))
+
+
+@dataclass
+class ResolvedPlace:
+    """A place with the coordinates it is searched by (its own, or its town's)."""
+
+    place: Place
+    country: str
+    lat: float
+    lon: float
+    file: str
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything validated, ready to answer from."""
+
+    root: Path
+    countries: dict[str, CountryFile]
+    sources: dict[str, SourceDoc]
+    places: list[ResolvedPlace]
+    gazetteer: Gazetteer
+    warnings: list[Issue] = field(default_factory=list)
+    loaded_at: dt.datetime = field(default_factory=dt.datetime.now)
+
+    def entry(self, country: str, topic: str) -> Optional[Entry]:
+        file = self.countries.get(country)
+        return file.topics.get(topic) if file else None
+
+    def country_aliases(self) -> dict[str, str]:
+        """Folded alias → country id, for entity extraction and menus."""
+        aliases: dict[str, str] = {}
+        for cid, file in self.countries.items():
+            if cid == "regional":
+                continue
+            for alias in [cid.replace("_", " "), file.name.es, file.name.en, *file.aliases]:
+                aliases[fold(alias)] = cid
+        return aliases
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(Path(root.name) / path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _describe(loc: tuple, msg: str, kind: str) -> str:
+    """A pydantic error path in an editor's words: 'topic "work_permit": the English text is missing'."""
+    parts = list(loc)
+    context = ""
+    if len(parts) >= 2 and parts[0] == "topics":
+        context = f'topic "{parts[1]}": '
+        parts = parts[2:]
+    elif len(parts) >= 2 and parts[0] in ("places", "towns", "sources") and isinstance(parts[1], int):
+        context = f"{parts[0][:-1]} #{parts[1] + 1}: "
+        parts = parts[2:]
+    if parts and parts[-1] in _LANG_NAMES:
+        what = f"the {_LANG_NAMES[parts[-1]]} text"
+        if len(parts) > 1:
+            what += f" of `{'.'.join(map(str, parts[:-1]))}`"
+    else:
+        what = f"`{'.'.join(map(str, parts))}`" if parts else "this entry"
+    if kind == "value_error.missing":
+        return f"{context}{what} is missing"
+    if kind == "value_error.extra":
+        return f"{context}{what} is not a known field (check the spelling)"
+    return f"{context}{what} {msg}"
+
+
+class _Reader:
+    """Collects issues while reading files, so one run reports every problem at once."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.issues: list[Issue] = []
+        self.warnings: list[Issue] = []
+
+    def parse(self, path: Path, model: Type[BaseModel]) -> tuple[Optional[Any], Any]:
+        rel = _rel(path, self.root)
+        try:
+            raw = yaml_lines.read(path)
+        except Exception as exc:  # ruamel raises many classes; all carry a problem_mark
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            self.issues.append(Issue(rel, line, f"is not valid YAML: {problem}"))
+            return None, None
+        if not isinstance(raw, dict):
+            self.issues.append(Issue(rel, 1, "is empty or not a YAML mapping"))
+            return None, raw
+        try:
+            return model.parse_obj(yaml_lines.plain(raw)), raw
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                self.issues.append(
+                    Issue(rel, yaml_lines.line_of(raw, loc), _describe(loc, err["msg"], err["type"]))
+                )
+            return None, raw
+
+    def error(self, path: Path, raw: Any, loc: tuple, message: str) -> None:
+        self.issues.append(Issue(_rel(path, self.root), yaml_lines.line_of(raw, loc), message))
+
+    def warn(self, path: Path, raw: Any, loc: tuple, message: str) -> None:
+        self.warnings.append(Issue(_rel(path, self.root), yaml_lines.line_of(raw, loc), message))
+
+
+def _supplement_towns(reader: _Reader, root: Path) -> list[Town]:
+    """Editors' towns: merged into the packaged gazetteer (``same_as`` borrows its coordinates)."""
+    base = Gazetteer(packaged_towns())
+    towns: list[Town] = []
+    for path in sorted((root / "towns").glob("*.yml")):
+        parsed, raw = reader.parse(path, TownsFile)
+        if parsed is None:
+            continue
+        for i, spec in enumerate(parsed.towns):
+            loc = ("towns", i)
+            if spec.country not in COUNTRIES:
+                reader.error(path, raw, loc + ("country",), f'town "{spec.name}": unknown country "{spec.country}"')
+                continue
+            if spec.same_as:
+                found = base.resolve(spec.same_as, country=spec.country)
+                if spec.admin1 and found.ambiguous:
+                    found.towns = [t for t in found.towns if fold(t.admin1) == fold(spec.admin1)][:1]
+                if not found.found or found.fuzzy:
+                    reader.error(
+                        path, raw, loc + ("same_as",),
+                        f'town "{spec.name}": same_as "{spec.same_as}" is not one town in the packaged '
+                        "gazetteer for that country (add admin1, or give lat/lon with a source)",
+                    )
+                    continue
+                lat, lon = found.towns[0].lat, found.towns[0].lon
+            else:
+                lat, lon = spec.lat, spec.lon  # type: ignore[assignment]
+            if not inside(spec.country, lat, lon):
+                reader.error(path, raw, loc + ("lat",), f'town "{spec.name}": {lat}, {lon} is not inside {spec.country}')
+                continue
+            town = Town(spec.name, spec.country, lat, lon, spec.admin1 or "", 0, source="supplement")
+            town.names = {fold(spec.name)} | {fold(a) for a in spec.aliases}
+            towns.append(town)
+    return towns
+
+
+def _check_country(reader: _Reader, path: Path, raw: Any, parsed: CountryFile, sources: dict) -> None:
+    cid = path.stem
+    if parsed.country != cid:
+        reader.error(path, raw, ("country",), f'says country "{parsed.country}" but the file is named {path.name}')
+    allowed = REGIONAL_TOPICS if cid == "regional" else TOPICS
+    for topic, entry in parsed.topics.items():
+        if topic not in allowed:
+            reader.error(path, raw, ("topics", topic), f'topic "{topic}" is not a known topic; use one of: {", ".join(allowed)}')
+        for i, ref in enumerate(entry.sources):
+            if ref.id not in sources:
+                reader.error(path, raw, ("topics", topic, "sources", i, "id"), f'topic "{topic}": source "{ref.id}" is not declared in sources.yml')
+    if parsed.emergency and parsed.emergency.source.id not in sources:
+        reader.error(path, raw, ("emergency", "source", "id"), f'emergency: source "{parsed.emergency.source.id}" is not declared')
+    if cid != "regional" and parsed.emergency is None:
+        reader.warn(path, raw, ("country",), "has no emergency number; the emergency answer will only give general advice")
+
+
+def load(root: Path) -> KnowledgeBase:
+    """Read and check everything under ``root``; raise ``KBError`` listing every problem."""
+    root = Path(root)
+    reader = _Reader(root)
+    sources: dict[str, SourceDoc] = {}
+    source_files: dict[str, Path] = {}
+
+    def add_sources(path: Path, raw: Any, docs: list[SourceDoc]) -> None:
+        for i, doc in enumerate(docs):
+            if doc.id in sources:
+                reader.error(path, raw, ("sources", i, "id"), f'source id "{doc.id}" is declared twice (also in {source_files[doc.id].name})')
+            sources[doc.id], source_files[doc.id] = doc, path
+
+    parsed_sources, raw_sources = reader.parse(root / "sources.yml", SourcesFile)
+    if parsed_sources:
+        add_sources(root / "sources.yml", raw_sources, parsed_sources.sources)
+
+    countries: dict[str, tuple[Path, Any, CountryFile]] = {}
+    for cid in (*COUNTRIES, "regional"):
+        path = root / f"{cid}.yml"
+        if not path.exists():
+            reader.warnings.append(Issue(_rel(path, root), 1, "does not exist yet (no answers for this country)"))
+            continue
+        parsed, raw = reader.parse(path, CountryFile)
+        if parsed is not None:
+            countries[cid] = (path, raw, parsed)
+            add_sources(path, raw, parsed.sources)
+    for path in sorted(root.glob("*.yml")):
+        if path.stem not in (*COUNTRIES, "regional", "sources"):
+            reader.issues.append(Issue(_rel(path, root), 1, f"is not a known file; country files are named {', '.join(COUNTRIES)}.yml"))
+
+    seen_alias: dict[str, str] = {}
+    for cid, (path, raw, parsed) in countries.items():
+        _check_country(reader, path, raw, parsed, sources)
+        for i, alias in enumerate(parsed.aliases):
+            key = fold(alias)
+            if seen_alias.get(key, cid) != cid:
+                reader.error(path, raw, ("aliases", i), f'alias "{alias}" is also used by {seen_alias[key]}')
+            seen_alias[key] = cid
+
+    gazetteer = Gazetteer([*packaged_towns(), *_supplement_towns(reader, root)])
+    places = _load_places(reader, root, sources, gazetteer)
+
+    if reader.issues:
+        raise KBError(reader.issues)
+    return KnowledgeBase(
+        root=root,
+        countries={cid: parsed for cid, (_, _, parsed) in countries.items()},
+        sources=sources,
+        places=places,
+        gazetteer=gazetteer,
+        warnings=reader.warnings,
+    )
+
+
+def _load_places(reader: _Reader, root: Path, sources: dict, gazetteer: Gazetteer) -> list[ResolvedPlace]:
+    places: list[ResolvedPlace] = []
+    seen: dict[str, str] = {}
+    for path in sorted((root / "places").glob("*.yml")):
+        parsed, raw = reader.parse(path, PlacesFile)
+        if parsed is None:
+            continue
+        if parsed.country != path.stem or parsed.country not in COUNTRIES:
+            reader.error(path, raw, ("country",), f'says country "{parsed.country}" but the file is named {path.name}')
+            continue
+        for i, place in enumerate(parsed.places):
+            loc = ("places", i)
+            who = f'place "{place.id}"'
+            if place.id in seen:
+                reader.error(path, raw, loc + ("id",), f"{who}: the id is used twice (also in {seen[place.id]})")
+            seen[place.id] = path.name
+            for j, ref in enumerate(place.sources):
+                if ref.id not in sources:
+                    reader.error(path, raw, loc + ("sources", j, "id"), f'{who}: source "{ref.id}" is not declared in sources.yml')
+            if place.precision == "exact":
+                lat, lon = place.lat, place.lon
+                if not place.coordinates_source:
+                    reader.error(path, raw, loc + ("lat",), f"{who}: exact coordinates need `coordinates_source` (where they come from)")
+            else:
+                found = gazetteer.resolve(place.city, country=parsed.country)
+                if place.admin1 and found.ambiguous:
+                    found.towns = [t for t in found.towns if fold(t.admin1) == fold(place.admin1)][:1]
+                if not found.found:
+                    hint = (
+                        "several towns have that name; add `admin1` (state/department)"
+                        if found.ambiguous
+                        else f"check the spelling or add the town to knowledge_base/towns/{parsed.country}.yml"
+                    )
+                    reader.error(path, raw, loc + ("city",), f'{who}: town "{place.city}" not found in {parsed.country}: {hint}')
+                    continue
+                lat, lon = found.towns[0].lat, found.towns[0].lon
+            if lat is None or lon is None:
+                continue
+            if not inside(parsed.country, lat, lon):
+                reader.error(path, raw, loc + ("lat",), f"{who}: {lat}, {lon} is not inside {parsed.country}")
+                continue
+            if not (place.phone or place.address or place.website):
+                reader.warn(path, raw, loc + ("id",), f"{who}: no contact details (phone, address or website) — fill them in when a source gives them")
+            places.append(ResolvedPlace(place, parsed.country, lat, lon, _rel(path, root)))
+    return places

@@ -1,0 +1,213 @@
+"""Pydantic models of the knowledge-base files.
+
+Why pydantic: editors get one precise message per mistake (with the field path that the loader
+turns into ``file:line``), and the same models generate the JSON Schema their editors use for
+autocompletion. ``extra = "forbid"`` everywhere so a misspelt field ("sumary") is an error, not a
+silently ignored key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Dict, List, Literal, Optional
+
+from pydantic import BaseModel, Field, validator
+
+SUMMARY_MAX = 300
+MORE_MAX = 1200
+
+PlaceKind = Literal[
+    "asylum_office",
+    "border_point",
+    "returnee_centre",
+    "shelter",
+    "legal_aid",
+    "child_protection",
+    "help_point",
+]
+Group = Literal["all", "children", "women", "lgbti", "families", "returnees"]
+Precision = Literal["exact", "city"]
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{1,19}$")
+
+
+class _Strict(BaseModel):
+    class Config:
+        extra = "forbid"
+        anystr_strip_whitespace = True
+
+
+class Text(_Strict):
+    """The same text in both languages; both are required and non-empty."""
+
+    es: str = Field(..., min_length=1, description="Spanish text")
+    en: str = Field(..., min_length=1, description="English text")
+
+
+class Summary(Text):
+    """An SMS-sized text: at most 300 characters in each language."""
+
+    @validator("es", "en")
+    def _fits_sms(cls, value: str) -> str:  # noqa: N805 (pydantic validators take cls)
+        if len(value) > SUMMARY_MAX:
+            raise ValueError(
+                f"is {len(value)} characters long; a summary must fit in {SUMMARY_MAX} "
+                "(move the rest to `more`)"
+            )
+        return value
+
+
+class More(Text):
+    @validator("es", "en")
+    def _not_too_long(cls, value: str) -> str:  # noqa: N805
+        if len(value) > MORE_MAX:
+            raise ValueError(f"is {len(value)} characters long; keep `more` under {MORE_MAX}")
+        return value
+
+
+class SourceRef(_Strict):
+    """Which document an entry comes from, and where in it."""
+
+    id: str = Field(..., description="a source id declared in sources.yml or the file's `sources`")
+    where: str = Field(..., min_length=1, description="lines, page or section")
+
+
+class Entry(_Strict):
+    """One answer: a topic for one country (or the region)."""
+
+    summary: Summary
+    more: Optional[More] = None
+    sources: List[SourceRef] = Field(..., min_items=1)
+    last_reviewed: dt.date
+
+    @validator("last_reviewed")
+    def _not_in_future(cls, value: dt.date) -> dt.date:  # noqa: N805
+        if value > dt.date.today():
+            raise ValueError(f"{value} is in the future; use the date you checked the entry")
+        return value
+
+
+class SourceDoc(_Strict):
+    """A citable document. ``year`` decides whether answers carry a 'may be dated' line."""
+
+    id: str = Field(..., regex=r"^[a-z0-9][a-z0-9\-]*$")
+    title: str
+    short: str = Field(..., description="short name shown in answers")
+    publisher: str
+    year: int = Field(..., ge=1950, le=2100)
+    file: Optional[str] = None
+    url: Optional[str] = None
+
+
+class Emergency(_Strict):
+    number: str = Field(..., description="digits only as dialled, e.g. 911")
+    label: Text
+    source: SourceRef
+
+    @validator("number")
+    def _looks_like_number(cls, value: str) -> str:  # noqa: N805
+        if not _PHONE.match(value):
+            raise ValueError(f"'{value}' is not a phone number (digits, spaces, + and - only)")
+        return value
+
+
+class CountryFile(_Strict):
+    """``knowledge_base/<country>.yml`` (and ``regional.yml``)."""
+
+    country: str
+    iso2: Optional[str] = Field(None, regex=r"^[A-Z]{2}$")
+    name: Text
+    aliases: List[str] = []
+    emergency: Optional[Emergency] = None
+    sources: List[SourceDoc] = []
+    topics: Dict[str, Entry]
+
+
+class SourcesFile(_Strict):
+    sources: List[SourceDoc]
+
+
+class Place(_Strict):
+    """An office, shelter or help point. Contacts stay empty unless a source gives them."""
+
+    id: str = Field(..., regex=r"^[a-z0-9][a-z0-9\-]*$")
+    name: str = Field(..., min_length=2)
+    kind: PlaceKind
+    does: Text
+    serves: List[Group]
+    city: str = Field(..., min_length=2)
+    admin1: Optional[str] = Field(None, description="state, department or province")
+    precision: Precision
+    lat: Optional[float] = Field(None, ge=-90, le=90)
+    lon: Optional[float] = Field(None, ge=-180, le=180)
+    coordinates_source: Optional[str] = None
+    address: str = ""
+    phone: str = ""
+    hours: str = ""
+    website: str = ""
+    sources: List[SourceRef] = Field(..., min_items=1)
+    last_reviewed: dt.date
+
+    @validator("lon", always=True)
+    def _coordinates_match_precision(cls, lon, values):  # noqa: N805
+        lat, precision = values.get("lat"), values.get("precision")
+        if precision == "exact" and (lat is None or lon is None):
+            raise ValueError("precision is 'exact' but lat/lon are missing; give both, or use precision: city")
+        if precision == "city" and (lat is not None or lon is not None):
+            raise ValueError(
+                "precision is 'city', so coordinates come from the town; remove lat/lon "
+                "or set precision: exact and name coordinates_source"
+            )
+        if precision == "exact" and not values.get("coordinates_source", None):
+            pass  # checked in the loader, where the message can name the field
+        return lon
+
+    @validator("serves")
+    def _serves_someone(cls, value: list) -> list:  # noqa: N805
+        if not value:
+            raise ValueError("must name at least one group (all, children, women, lgbti, families, returnees)")
+        return value
+
+    @validator("phone")
+    def _phone_shape(cls, value: str) -> str:  # noqa: N805
+        if value and not _PHONE.match(value):
+            raise ValueError(f"'{value}' is not a phone number (digits, spaces, + and - only)")
+        return value
+
+
+class PlacesFile(_Strict):
+    """``knowledge_base/places/<country>.yml``."""
+
+    country: str
+    places: List[Place] = []
+
+
+class Town(_Strict):
+    """A border or transit town the packaged gazetteer lacks or names differently.
+
+    Either ``same_as`` points at a gazetteer entry (its coordinates are used, nothing typed by
+    hand), or ``lat``/``lon`` come with a named ``source``.
+    """
+
+    name: str
+    country: str
+    admin1: Optional[str] = None
+    aliases: List[str] = []
+    same_as: Optional[str] = Field(
+        None, description="name of the packaged gazetteer town at the same place, e.g. 'Ayutla'"
+    )
+    lat: Optional[float] = Field(None, ge=-90, le=90)
+    lon: Optional[float] = Field(None, ge=-180, le=180)
+    source: str = Field(..., min_length=3)
+    note: str = ""
+
+    @validator("lon", always=True)
+    def _has_position(cls, lon, values):  # noqa: N805
+        if values.get("same_as") is None and (values.get("lat") is None or lon is None):
+            raise ValueError("give either same_as (a gazetteer town) or both lat and lon")
+        return lon
+
+
+class TownsFile(_Strict):
+    towns: List[Town]

@@ -13,13 +13,13 @@ _LABELS = {
     "es": {
         "source": "Fuente",
         "reviewed": "Revisado",
-        "dated": "Información de {year}: puede haber cambiado. Confírmala con la oficina o con ACNUR.",
+        "dated": "Parte de esta información es de {year}: puede haber cambiado. Confírmala con la oficina o con ACNUR.",
         "line": "líneas",
     },
     "en": {
         "source": "Source",
         "reviewed": "Reviewed",
-        "dated": "Information from {year}: it may have changed. Check with the office or UNHCR.",
+        "dated": "Some of this information is from {year}: it may have changed. Check with the office or UNHCR.",
         "line": "lines",
     },
 }
@@ -58,8 +58,9 @@ def _footer(kb: KnowledgeBase, entry: Entry, language: str) -> str:
     return f"{labels['source']}: {'; '.join(cited)}. {labels['reviewed']}: {entry.last_reviewed.isoformat()}"
 
 
-def newest_source_year(kb: KnowledgeBase, entry: Entry) -> int:
-    return max(kb.sources[ref.id].year for ref in entry.sources)
+def oldest_source_year(kb: KnowledgeBase, entry: Entry) -> int:
+    """The oldest document behind an entry: one 2016 fact is enough to make the answer dated."""
+    return min(kb.sources[ref.id].year for ref in entry.sources)
 
 
 def answer(
@@ -72,7 +73,7 @@ def answer(
 ) -> Optional[Answer]:
     """The entry for ``topic`` in ``country`` in ``language``, or None when there is none.
 
-    An answer whose newest source is more than ``dated_years`` old says so: most seeds are from
+    An answer citing any source more than ``dated_years`` old says so: most seeds are from
     2016–2020 and a person must not take them for today's rules.
     """
     entry = kb.entry(country, topic)
@@ -80,7 +81,7 @@ def answer(
         return None
     lang = language if language in _LABELS else "es"
     today = today or dt.date.today()
-    year = newest_source_year(kb, entry)
+    year = oldest_source_year(kb, entry)
     dated = _LABELS[lang]["dated"].format(year=year) if today.year - year > dated_years else None
     more = getattr(entry.more, lang) if entry.more else None
     return Answer(topic, country, lang, getattr(entry.summary, lang), more, _footer(kb, entry, lang), dated)

@@ -1,0 +1,1 @@
+"""Ruta's Rasa custom actions: thin translators between Rasa and ``bot``."""

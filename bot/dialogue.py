@@ -1,0 +1,274 @@
+"""What Ruta says next: the conversation logic, as plain Python.
+
+Rasa decides *which* action runs (rules keyed on the intent); the action hands the slots and the
+message to one of these handlers and dispatches what comes back. Keeping the logic here means it
+is tested without a model or a server, and every path ends in a numbered menu so the person is
+never stuck.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from bot import menus, phrases, safety
+from bot.kb import COUNTRIES, TOPICS
+from bot.kb.answer import answer
+from bot.kb.loader import KnowledgeBase
+from bot.text import fold
+
+TOPIC_INTENTS = {
+    "ask_asylum": "asylum",
+    "ask_documents": "documents",
+    "ask_work_permit": "work_permit",
+    "ask_health": "health",
+    "ask_education": "education",
+    "ask_shelter": "shelter",
+    "ask_legal_aid": "legal_aid",
+    "ask_special_protection": "special_protection",
+    "ask_returnees": "returnees_idp",
+}
+"""Intents name what a person wants; the country comes from a slot, never from the intent."""
+
+SLOTS = ("language", "country", "pending_topic", "last_topic", "menu", "awaiting", "group")
+
+
+@dataclass
+class State:
+    """The conversation memory that lives in Rasa slots."""
+
+    language: str = "es"
+    country: Optional[str] = None
+    pending_topic: Optional[str] = None
+    last_topic: Optional[str] = None
+    menu: Optional[str] = None
+    awaiting: Optional[str] = None  # "country" or "town": what the last question asked for
+    group: Optional[str] = None
+
+    @classmethod
+    def from_slots(cls, slots: dict[str, Any]) -> "State":
+        values = {name: slots.get(name) for name in SLOTS}
+        values["language"] = values["language"] if values["language"] in ("es", "en") else "es"
+        if values["country"] not in COUNTRIES:
+            values["country"] = None
+        return cls(**values)
+
+
+@dataclass
+class Turn:
+    """The person's message as the NLU understood it."""
+
+    intent: str
+    text: str = ""
+    number: Optional[int] = None
+    city: Optional[str] = None
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+
+
+@dataclass
+class Reply:
+    """Messages to send, in order, and the slots to change.
+
+    A message is ``{"text": ...}`` (already in the person's language) or ``{"response": name}``
+    (a domain response; Rasa picks its es/en variation from the language slot).
+    """
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    slots: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, text: str) -> "Reply":
+        self.messages.append({"text": text})
+        return self
+
+    def response(self, name: str) -> "Reply":
+        """A domain response; Rasa picks its es/en variation from the language slot."""
+        self.messages.append({"response": name})
+        return self
+
+    def say(self, name: str, language: str, **variables: Any) -> "Reply":
+        """A fixed phrase from ``bot/phrases.yml`` in ``language``."""
+        return self.text(phrases.say(name, language, **variables))
+
+    def extend(self, other: "Reply") -> "Reply":
+        self.messages += other.messages
+        self.slots.update(other.slots)
+        return self
+
+
+class Dialogue:
+    """Handlers for each kind of turn, over one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, dated_years: int = 2):
+        self.kb = kb
+        self.dated_years = dated_years
+
+    # -- entry point -------------------------------------------------------------------------
+
+    def handle(self, handler: str, state: State, turn: Turn) -> Reply:
+        """Run ``handler``; danger words anywhere get the emergency answer first."""
+        reply = Reply()
+        if handler != "emergency" and safety.is_emergency(turn.text):
+            reply.extend(self.emergency(state, turn))
+            if state.country is None:
+                return reply
+        method = getattr(self, handler)
+        return reply.extend(method(state, turn))
+
+    # -- menus -------------------------------------------------------------------------------
+
+    def _menu(self, menu: menus.Menu, state: State) -> Reply:
+        return Reply(slots={"menu": menu.encode()}).text(menu.render(state.language))
+
+    def show_menu(self, state: State, turn: Turn) -> Reply:
+        reply = Reply(slots={"awaiting": None, "pending_topic": None})
+        return reply.extend(self._menu(menus.main_menu(), state))
+
+    def fallback(self, state: State, turn: Turn) -> Reply:
+        """Low confidence: use what we were waiting for, else say so honestly and show the menu."""
+        if state.awaiting == "town" and turn.text.strip():
+            return self.nearest(state, Turn("inform_town", turn.text, city=turn.text))
+        if state.awaiting == "country":
+            country = self.match_country(turn.text)
+            if country:
+                return self.set_country(State(**{**state.__dict__, "country": country}), turn).extend(
+                    Reply(slots={"country": country})
+                )
+        return Reply().say("fallback", state.language).extend(self._menu(menus.main_menu(), state))
+
+    # -- topics ------------------------------------------------------------------------------
+
+    def topic(self, state: State, turn: Turn) -> Reply:
+        """An ``ask_*`` intent: the topic it names."""
+        topic = TOPIC_INTENTS.get(turn.intent)
+        if topic is None:
+            return self.fallback(state, turn)
+        return self.ask_topic(state, turn, topic)
+
+    def ask_topic(self, state: State, turn: Turn, topic: str) -> Reply:
+        if state.country is None:
+            reply = Reply(slots={"pending_topic": topic, "awaiting": "country"})
+            return reply.extend(self._menu(menus.country_menu(), state))
+        return self._answer(state, topic)
+
+    def _answer(self, state: State, topic: str, with_more: bool = False) -> Reply:
+        assert state.country is not None
+        found = answer(self.kb, topic, state.country, state.language, dated_years=self.dated_years)
+        reply = Reply(slots={"last_topic": topic, "pending_topic": None, "awaiting": None})
+        if found is None:
+            reply.say("no_entry", state.language)
+            return reply.extend(self._menu(menus.main_menu(), state))
+        if with_more:
+            reply.text(found.more or found.summary)
+            reply.text("\n".join(filter(None, [found.dated_note, found.footer])))
+        else:
+            reply.text(found.render())
+        has_more = bool(found.more) and not with_more
+        return reply.extend(self._menu(menus.after_answer_menu(topic, has_more), state))
+
+    def more(self, state: State, turn: Turn) -> Reply:
+        if state.last_topic and state.country:
+            return self._answer(state, state.last_topic, with_more=True)
+        return Reply().say("no_more", state.language).extend(self._menu(menus.main_menu(), state))
+
+    # -- countries ---------------------------------------------------------------------------
+
+    def match_country(self, text: str) -> Optional[str]:
+        """A country named in free text (aliases, no accents); None when there is none."""
+        aliases = self.kb.country_aliases()
+        words = fold(text).split()
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                found = aliases.get(" ".join(words[start : start + size]))
+                if found:
+                    return found
+        return None
+
+    def set_country(self, state: State, turn: Turn) -> Reply:
+        """A country was given (the slot is already filled): finish what was waiting for it."""
+        if state.country is None:
+            return self.change_country(state, turn)
+        if state.awaiting == "town":
+            return self.nearest(state, Turn("nearest_office", turn.text))
+        if state.pending_topic:
+            if state.pending_topic == "emergency":
+                return self.emergency(state, turn)
+            return self._answer(state, state.pending_topic)
+        name = self.kb.countries[state.country].name
+        reply = Reply(slots={"awaiting": None}).say("country_set", state.language, country_name=getattr(name, state.language))
+        return reply.extend(self._menu(menus.main_menu(), state))
+
+    def change_country(self, state: State, turn: Turn) -> Reply:
+        reply = Reply(slots={"country": None, "awaiting": "country", "pending_topic": state.last_topic})
+        return reply.extend(self._menu(menus.country_menu(), state))
+
+    # -- numbers -----------------------------------------------------------------------------
+
+    def choose(self, state: State, turn: Turn) -> Reply:
+        """A number typed after a menu picks that option."""
+        menu = menus.Menu.decode(state.menu) or menus.main_menu()
+        if turn.number == 0:
+            return self.show_menu(state, turn)
+        option = menu.pick(turn.number) if turn.number is not None else None
+        if option is None:
+            reply = Reply().say("pick_number", state.language, max=len(menu.options))
+            return reply.extend(self._menu(menu, state))
+        if menu.kind == "country":
+            chosen = State(**{**state.__dict__, "country": option})
+            return Reply(slots={"country": option}).extend(self.set_country(chosen, turn))
+        if menu.kind == "town":
+            lat, lon, name = menus.parse_town_option(option)
+            return self.nearest(state, Turn("share_location", name, lat=lat, lon=lon))
+        if option == "more":
+            return self.more(state, turn)
+        if option == "nearest":
+            return self.nearest(state, Turn("nearest_office", ""))
+        if option == "emergency":
+            return self.emergency(state, turn)
+        if option in TOPICS:
+            return self.ask_topic(state, turn, option)
+        return self.show_menu(state, turn)
+
+    # -- emergency ---------------------------------------------------------------------------
+
+    def emergency(self, state: State, turn: Turn) -> Reply:
+        """The emergency number first; then the country's advice, or a question for the country."""
+        lang = state.language
+        if state.country is None:
+            numbers = [
+                f"{getattr(f.name, lang)} {f.emergency.number}"
+                for cid, f in self.kb.countries.items()
+                if cid != "regional" and f.emergency
+            ]
+            reply = Reply(slots={"pending_topic": "emergency", "awaiting": "country"})
+            reply.say("emergency_numbers", state.language, numbers=" · ".join(numbers))
+            return reply.extend(self._menu(menus.country_menu(), state))
+        file = self.kb.countries[state.country]
+        reply = Reply()
+        if file.emergency:
+            reply.say("emergency_call", lang, number=file.emergency.number, label=getattr(file.emergency.label, lang))
+        return reply.extend(self._answer(state, "emergency"))
+
+    # -- places ------------------------------------------------------------------------------
+
+    def nearest(self, state: State, turn: Turn) -> Reply:
+        """Nearest places from a pin, a typed town, or — if nothing yet — ask where the person is."""
+        from bot.geo import lookup, reply as place_reply
+
+        serves = state.group if state.group not in (None, "all") else None
+        if turn.lat is not None and turn.lon is not None:
+            result = lookup.lookup(self.kb, lat=turn.lat, lon=turn.lon, serves=serves)
+        elif turn.city or (turn.intent == "inform_town" and turn.text.strip()):
+            result = lookup.lookup(self.kb, town=turn.city or turn.text, serves=serves)
+        elif state.awaiting == "town" and state.country and turn.intent in ("inform_country", "nearest_office"):
+            result = lookup.lookup(self.kb, country=state.country, serves=serves)
+        else:
+            return Reply(slots={"awaiting": "town"}).say("ask_town", state.language)
+
+        if result.status == "ambiguous":
+            options = [menus.town_option(t.lat, t.lon, t.label()) for t in result.towns]
+            return Reply(slots={"awaiting": "town"}).extend(self._menu(menus.town_menu(options), state))
+        if result.status == "unknown_town":
+            return Reply(slots={"awaiting": "town"}).say("unknown_town", state.language, town=turn.city or turn.text)
+        reply = Reply(slots={"awaiting": None}).text(place_reply.render(result, state.language))
+        return reply.extend(self._menu(menus.main_menu(), state))

@@ -7,7 +7,7 @@ are live within two seconds; a broken edit is refused and the last good content 
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -19,7 +19,7 @@ from bot.dialogue import SLOTS, Dialogue, Reply, State, Turn
 from bot.kb.store import KnowledgeStore
 
 logger = logging.getLogger(__name__)
-_store: Optional[KnowledgeStore] = None
+_store: KnowledgeStore | None = None
 
 
 def store() -> KnowledgeStore:
@@ -32,12 +32,12 @@ def store() -> KnowledgeStore:
     return _store
 
 
-def _entity(tracker: Tracker, name: str) -> Optional[str]:
+def _entity(tracker: Tracker, name: str) -> str | None:
     value = next(tracker.get_latest_entity_values(name), None)
     return str(value) if value is not None else None
 
 
-def _float(value: Optional[str]) -> Optional[float]:
+def _float(value: str | None) -> float | None:
     try:
         return float(value) if value is not None else None
     except ValueError:
@@ -58,7 +58,7 @@ def turn_from(tracker: Tracker) -> Turn:
     )
 
 
-def dispatch(reply: Reply, dispatcher: CollectingDispatcher) -> List[Dict[Text, Any]]:
+def dispatch(reply: Reply, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
     """Send the reply's messages in order and return its slot changes as events."""
     for message in reply.messages:
         if "response" in message:
@@ -71,18 +71,18 @@ def dispatch(reply: Reply, dispatcher: CollectingDispatcher) -> List[Dict[Text, 
 class RutaAction(Action):
     """Run one ``Dialogue`` handler. Subclasses only name the action and the handler."""
 
-    action_name: Text = ""
-    handler: Text = ""
+    action_name: str = ""
+    handler: str = ""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return self.action_name
 
     def call(self, dialogue: Dialogue, state: State, turn: Turn) -> Reply:
         return dialogue.handle(self.handler, state, turn)
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         state = State.from_slots({name: tracker.get_slot(name) for name in SLOTS})
         try:
             kb = store().kb

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from actions.base import RutaAction
 
+
 class ActionShowMenu(RutaAction):
     action_name, handler = "action_show_menu", "show_menu"
 

@@ -7,7 +7,7 @@ action server is down, Rasa keeps the previous value and carries on.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -17,12 +17,12 @@ from bot.language import decide
 
 
 class ActionDetectLanguage(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_detect_language"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
         if text.startswith("/"):  # a button payload or a channel-built intent, not words
             return []

@@ -1,11 +1,11 @@
 """``python -m bot …``: the editors' and staff's command line.
 
-    kb validate [PATH]          check every knowledge-base file; exit 1 on any error
-    kb report [--json]          coverage, stale entries, places without contacts
-    kb schema [--out DIR]       write JSON Schemas for editors' autocompletion
-    nearest "town" | --lat --lon [--serves G] [--json]
-    privacy purge [--days N]    delete conversations older than the retention period
-    doctor                      model age, content validity, database reachability
+kb validate [PATH]          check every knowledge-base file; exit 1 on any error
+kb report [--json]          coverage, stale entries, places without contacts
+kb schema [--out DIR]       write JSON Schemas for editors' autocompletion
+nearest "town" | --lat --lon [--serves G] [--json]
+privacy purge [--days N]    delete conversations older than the retention period
+doctor                      model age, content validity, database reachability
 """
 
 from __future__ import annotations
@@ -32,8 +32,14 @@ def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     for warning in kb.warnings:
         print(f"warning: {warning}")
+    no_contact = [p.place.id for p in kb.places if not (p.place.phone or p.place.address or p.place.website)]
+    if no_contact:
+        print(
+            f"warning: {len(no_contact)} of {len(kb.places)} places have no contact details yet "
+            f"(fill them in only from a source): {', '.join(no_contact)}"
+        )
     n_entries = sum(len(c.topics) for c in kb.countries.values())
-    print(f"OK: {len(kb.countries)} files, {n_entries} entries, {len(kb.places)} places, {len(kb.warnings)} warning(s).")
+    print(f"OK: {len(kb.countries)} files, {n_entries} entries, {len(kb.places)} places.")
     return 0
 
 

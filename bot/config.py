@@ -34,7 +34,7 @@ class Settings:
     sms_gsm7: bool
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         return cls(
             kb_path=Path(os.environ.get("RUTA_KB_PATH", ROOT / "knowledge_base")),
             tracker_db_url=os.environ.get("RUTA_DB_URL", f"sqlite:///{ROOT / 'ruta.db'}"),

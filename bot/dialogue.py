@@ -9,7 +9,7 @@ never stuck.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from bot import menus, phrases, safety
 from bot.kb import COUNTRIES, TOPICS
@@ -30,6 +30,9 @@ TOPIC_INTENTS = {
 }
 """Intents name what a person wants; the country comes from a slot, never from the intent."""
 
+ACKNOWLEDGEMENTS = {"ok", "okay", "oki", "si", "vale", "va", "sale", "bueno", "listo", "yes", "k", "ya", "aja"}
+"""Short replies that need no answer of their own: the menu is the helpful reply."""
+
 SLOTS = ("language", "country", "pending_topic", "last_topic", "menu", "awaiting", "group")
 
 
@@ -38,15 +41,15 @@ class State:
     """The conversation memory that lives in Rasa slots."""
 
     language: str = "es"
-    country: Optional[str] = None
-    pending_topic: Optional[str] = None
-    last_topic: Optional[str] = None
-    menu: Optional[str] = None
-    awaiting: Optional[str] = None  # "country" or "town": what the last question asked for
-    group: Optional[str] = None
+    country: str | None = None
+    pending_topic: str | None = None
+    last_topic: str | None = None
+    menu: str | None = None
+    awaiting: str | None = None  # "country" or "town": what the last question asked for
+    group: str | None = None
 
     @classmethod
-    def from_slots(cls, slots: dict[str, Any]) -> "State":
+    def from_slots(cls, slots: dict[str, Any]) -> State:
         values = {name: slots.get(name) for name in SLOTS}
         values["language"] = values["language"] if values["language"] in ("es", "en") else "es"
         if values["country"] not in COUNTRIES:
@@ -60,10 +63,10 @@ class Turn:
 
     intent: str
     text: str = ""
-    number: Optional[int] = None
-    city: Optional[str] = None
-    lat: Optional[float] = None
-    lon: Optional[float] = None
+    number: int | None = None
+    city: str | None = None
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass
@@ -77,20 +80,20 @@ class Reply:
     messages: list[dict[str, Any]] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
 
-    def text(self, text: str) -> "Reply":
+    def text(self, text: str) -> Reply:
         self.messages.append({"text": text})
         return self
 
-    def response(self, name: str) -> "Reply":
+    def response(self, name: str) -> Reply:
         """A domain response; Rasa picks its es/en variation from the language slot."""
         self.messages.append({"response": name})
         return self
 
-    def say(self, name: str, language: str, **variables: Any) -> "Reply":
+    def say(self, name: str, language: str, **variables: Any) -> Reply:
         """A fixed phrase from ``bot/phrases.yml`` in ``language``."""
         return self.text(phrases.say(name, language, **variables))
 
-    def extend(self, other: "Reply") -> "Reply":
+    def extend(self, other: Reply) -> Reply:
         self.messages += other.messages
         self.slots.update(other.slots)
         return self
@@ -125,7 +128,15 @@ class Dialogue:
         return reply.extend(self._menu(menus.main_menu(), state))
 
     def fallback(self, state: State, turn: Turn) -> Reply:
-        """Low confidence: use what we were waiting for, else say so honestly and show the menu."""
+        """Low confidence: use what we were waiting for, else say so honestly and show the menu.
+
+        A named town is the one thing safe to act on ("im in tapachula what do i do"): the
+        nearest help points. Nothing else is guessed.
+        """
+        if fold(turn.text) in ACKNOWLEDGEMENTS:
+            return self.show_menu(state, turn)
+        if turn.city:
+            return self.nearest(state, turn)
         if state.awaiting == "town" and turn.text.strip():
             return self.nearest(state, Turn("inform_town", turn.text, city=turn.text))
         if state.awaiting == "country":
@@ -146,6 +157,10 @@ class Dialogue:
         return self.ask_topic(state, turn, topic)
 
     def ask_topic(self, state: State, turn: Turn, topic: str) -> Reply:
+        country = state.country or self.country_of_town(turn.city)
+        if country and country != state.country:
+            located = State(**{**state.__dict__, "country": country})
+            return Reply(slots={"country": country}).extend(self._answer(located, topic))
         if state.country is None:
             reply = Reply(slots={"pending_topic": topic, "awaiting": "country"})
             return reply.extend(self._menu(menus.country_menu(), state))
@@ -158,11 +173,7 @@ class Dialogue:
         if found is None:
             reply.say("no_entry", state.language)
             return reply.extend(self._menu(menus.main_menu(), state))
-        if with_more:
-            reply.text(found.more or found.summary)
-            reply.text("\n".join(filter(None, [found.dated_note, found.footer])))
-        else:
-            reply.text(found.render())
+        reply.text(found.render(with_more=with_more))
         has_more = bool(found.more) and not with_more
         return reply.extend(self._menu(menus.after_answer_menu(topic, has_more), state))
 
@@ -173,7 +184,14 @@ class Dialogue:
 
     # -- countries ---------------------------------------------------------------------------
 
-    def match_country(self, text: str) -> Optional[str]:
+    def country_of_town(self, town: str | None) -> str | None:
+        """The country of a town the person named ("albergue en tecun uman" → guatemala)."""
+        if not town:
+            return None
+        found = self.kb.gazetteer.resolve(town)
+        return found.towns[0].country if found.found else None
+
+    def match_country(self, text: str) -> str | None:
         """A country named in free text (aliases, no accents); None when there is none."""
         aliases = self.kb.country_aliases()
         words = fold(text).split()
@@ -195,7 +213,9 @@ class Dialogue:
                 return self.emergency(state, turn)
             return self._answer(state, state.pending_topic)
         name = self.kb.countries[state.country].name
-        reply = Reply(slots={"awaiting": None}).say("country_set", state.language, country_name=getattr(name, state.language))
+        reply = Reply(slots={"awaiting": None}).say(
+            "country_set", state.language, country_name=getattr(name, state.language)
+        )
         return reply.extend(self._menu(menus.main_menu(), state))
 
     def change_country(self, state: State, turn: Turn) -> Reply:
@@ -253,7 +273,8 @@ class Dialogue:
 
     def nearest(self, state: State, turn: Turn) -> Reply:
         """Nearest places from a pin, a typed town, or — if nothing yet — ask where the person is."""
-        from bot.geo import lookup, reply as place_reply
+        from bot.geo import lookup
+        from bot.geo import reply as place_reply
 
         serves = state.group if state.group not in (None, "all") else None
         if turn.lat is not None and turn.lon is not None:

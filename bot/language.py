@@ -9,7 +9,6 @@ conversation: one- or two-word messages never flip a known language; an explicit
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from bot.text import fold
 
@@ -17,13 +16,35 @@ DEFAULT = "es"
 """Most people Ruta serves write Spanish; an ambiguous first message gets Spanish."""
 
 SWITCH = {
-    "english": "en", "ingles": "en", "in english": "en", "en ingles": "en", "english please": "en",
-    "en ingles por favor": "en", "en ingles porfa": "en", "inglish": "en", "engl": "en",
-    "espanol": "es", "spanish": "es", "en espanol": "es", "in spanish": "es", "espanol por favor": "es",
-    "espanol porfa": "es", "castellano": "es", "spanish please": "es", "en espanol por favor": "es",
-    "espanish": "es", "spanich": "es", "espanol plis": "es", "no hablo ingles": "es",
-    "no entiendo ingles": "es", "no speak english": "es", "no english": "es",
-    "i dont speak spanish": "en", "i don t speak spanish": "en", "no spanish": "en", "no hablo espanol": "en",
+    "english": "en",
+    "ingles": "en",
+    "in english": "en",
+    "en ingles": "en",
+    "english please": "en",
+    "en ingles por favor": "en",
+    "en ingles porfa": "en",
+    "inglish": "en",
+    "engl": "en",
+    "espanol": "es",
+    "spanish": "es",
+    "en espanol": "es",
+    "in spanish": "es",
+    "espanol por favor": "es",
+    "espanol porfa": "es",
+    "castellano": "es",
+    "spanish please": "es",
+    "en espanol por favor": "es",
+    "espanish": "es",
+    "spanich": "es",
+    "espanol plis": "es",
+    "no hablo ingles": "es",
+    "no entiendo ingles": "es",
+    "no speak english": "es",
+    "no english": "es",
+    "i dont speak spanish": "en",
+    "i don t speak spanish": "en",
+    "no spanish": "en",
+    "no hablo espanol": "en",
 }
 
 ES_WORDS = set(
@@ -51,15 +72,35 @@ FRAME = {
     "en": set("i im my the a how where can do need want is are am".split()),
 }
 """Grammar words weigh double: "necesito un work permit" is a Spanish sentence with English nouns."""
-AMBIGUOUS = {"ok", "no", "si", "asilo", "info", "menu", "taxi", "hotel", "doctor", "hospital", "mexico",
-             "guatemala", "honduras", "panama", "costa", "rica", "el", "salvador", "belize", "belice"}
+AMBIGUOUS = {
+    "ok",
+    "no",
+    "si",
+    "asilo",
+    "info",
+    "menu",
+    "taxi",
+    "hotel",
+    "doctor",
+    "hospital",
+    "mexico",
+    "guatemala",
+    "honduras",
+    "panama",
+    "costa",
+    "rica",
+    "el",
+    "salvador",
+    "belize",
+    "belice",
+}
 
 
 @dataclass(frozen=True)
 class Detection:
     """What one message says about its language, before memory is applied."""
 
-    language: Optional[str]  # None when the message gives no usable signal
+    language: str | None  # None when the message gives no usable signal
     words: int
     explicit: bool = False
     strength: float = 0.0  # 0..1, how clearly the message is in ``language``
@@ -102,7 +143,7 @@ def detect(text: str) -> Detection:
     return Detection(language, len(words), strength=strength)
 
 
-def decide(text: str, previous: Optional[str]) -> str:
+def decide(text: str, previous: str | None) -> str:
     """The language to answer ``text`` in, given the conversation's ``previous`` language."""
     found = detect(text)
     if found.explicit:

@@ -8,7 +8,6 @@ choice).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from bot.kb import COUNTRIES
 
@@ -99,13 +98,13 @@ class Menu:
         return f"{self.kind}:{'|'.join(self.options)}"
 
     @classmethod
-    def decode(cls, value: Optional[str]) -> Optional["Menu"]:
+    def decode(cls, value: str | None) -> Menu | None:
         if not value or ":" not in value:
             return None
         kind, _, options = value.partition(":")
         return cls(kind, tuple(o for o in options.split("|") if o))
 
-    def pick(self, number: int) -> Optional[str]:
+    def pick(self, number: int) -> str | None:
         """The option behind ``number`` (1-based), or None when out of range."""
         if 1 <= number <= len(self.options):
             return self.options[number - 1]

@@ -14,7 +14,7 @@ import csv
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -152,14 +152,14 @@ class Gazetteer:
                 self._index.setdefault(name, []).append(town)
         self._keys = list(self._index)
 
-    def resolve(self, query: str, country: Optional[str] = None) -> Resolution:
+    def resolve(self, query: str, country: str | None = None) -> Resolution:
         """Find the town meant by ``query``; several when the name is shared by distant towns."""
         key = fold(query)
         if not key:
             return Resolution(query, [])
         for prefix in ("ciudad de ", "cd "):
-            if key.startswith(prefix) and key not in self._index and key[len(prefix):] in self._index:
-                key = key[len(prefix):]
+            if key.startswith(prefix) and key not in self._index and key[len(prefix) :] in self._index:
+                key = key[len(prefix) :]
         towns, fuzzy = self._index.get(key, []), False
         if not towns:
             match = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
@@ -183,7 +183,7 @@ class Gazetteer:
                 return [first]
         return distinct[:5]
 
-    def find_in_text(self, text: str, min_population: int = 15000) -> Optional[Town]:
+    def find_in_text(self, text: str, min_population: int = 15000) -> Town | None:
         """The longest known town name (of a sizeable or supplement town) inside a message."""
         words = fold(text).split()
         for size in (4, 3, 2, 1):
@@ -192,9 +192,7 @@ class Gazetteer:
                 if len(phrase) < 4:
                     continue
                 towns = [
-                    t
-                    for t in self._index.get(phrase, [])
-                    if t.source != "geonames" or t.population >= min_population
+                    t for t in self._index.get(phrase, []) if t.source != "geonames" or t.population >= min_population
                 ]
                 if towns:
                     return self._disambiguate(towns)[0]

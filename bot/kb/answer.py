@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.models import Entry
@@ -14,13 +13,13 @@ _LABELS = {
         "source": "Fuente",
         "reviewed": "Revisado",
         "dated": "Parte de esta información es de {year}: puede haber cambiado. Confírmala con la oficina o con ACNUR.",
-        "line": "líneas",
+        "cited": "Citas",
     },
     "en": {
         "source": "Source",
         "reviewed": "Reviewed",
         "dated": "Some of this information is from {year}: it may have changed. Check with the office or UNHCR.",
-        "line": "lines",
+        "cited": "Cited",
     },
 }
 
@@ -33,29 +32,33 @@ class Answer:
     country: str
     language: str
     summary: str
-    more: Optional[str]
+    more: str | None
     footer: str
-    dated_note: Optional[str]
+    dated_note: str | None
+    citations: str
 
     def render(self, with_more: bool = False) -> str:
-        """Summary (and ``more`` when asked), then the caveat and the source line."""
-        parts = [self.summary]
-        if with_more and self.more:
-            parts.append(self.more)
+        """Summary (or, when asked, the longer part with exact citations), caveat, source line."""
+        parts = [self.more or self.summary] if with_more else [self.summary]
         if self.dated_note:
             parts.append(self.dated_note)
         parts.append(self.footer)
+        if with_more:
+            parts.append(self.citations)
         return "\n".join(parts)
 
 
 def _footer(kb: KnowledgeBase, entry: Entry, language: str) -> str:
+    """Short enough for an SMS: the documents' short names and the review date."""
     labels = _LABELS[language]
-    cited = []
-    for ref in entry.sources:
-        doc = kb.sources[ref.id]
-        where = ref.where.replace("lines", labels["line"]) if language == "es" else ref.where
-        cited.append(f"{doc.short} ({where})")
-    return f"{labels['source']}: {'; '.join(cited)}. {labels['reviewed']}: {entry.last_reviewed.isoformat()}"
+    names = list(dict.fromkeys(kb.sources[ref.id].short for ref in entry.sources))
+    return f"{labels['source']}: {'; '.join(names)}. {labels['reviewed']}: {entry.last_reviewed.isoformat()}"
+
+
+def _citations(kb: KnowledgeBase, entry: Entry, language: str) -> str:
+    """Exact places in the documents, for staff who check an answer against its source."""
+    cited = "; ".join(f"{kb.sources[ref.id].short}: {ref.where}" for ref in entry.sources)
+    return f"{_LABELS[language]['cited']}: {cited}"
 
 
 def oldest_source_year(kb: KnowledgeBase, entry: Entry) -> int:
@@ -68,9 +71,9 @@ def answer(
     topic: str,
     country: str,
     language: str,
-    today: Optional[dt.date] = None,
+    today: dt.date | None = None,
     dated_years: int = 2,
-) -> Optional[Answer]:
+) -> Answer | None:
     """The entry for ``topic`` in ``country`` in ``language``, or None when there is none.
 
     An answer citing any source more than ``dated_years`` old says so: most seeds are from
@@ -84,4 +87,13 @@ def answer(
     year = oldest_source_year(kb, entry)
     dated = _LABELS[lang]["dated"].format(year=year) if today.year - year > dated_years else None
     more = getattr(entry.more, lang) if entry.more else None
-    return Answer(topic, country, lang, getattr(entry.summary, lang), more, _footer(kb, entry, lang), dated)
+    return Answer(
+        topic,
+        country,
+        lang,
+        getattr(entry.summary, lang),
+        more,
+        _footer(kb, entry, lang),
+        dated,
+        _citations(kb, entry, lang),
+    )

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Type
+from typing import Any, Type
 
 from pydantic import BaseModel, ValidationError
 
 from bot.geo.bounds import inside
 from bot.geo.gazetteer import Gazetteer, Town, packaged_towns
-from bot.kb import COUNTRIES, REGIONAL_TOPICS, TOPICS
-from bot.kb import yaml_lines
+from bot.kb import COUNTRIES, REGIONAL_TOPICS, TOPICS, yaml_lines
 from bot.kb.models import CountryFile, Entry, Place, PlacesFile, SourceDoc, SourcesFile, TownsFile
 from bot.text import fold
 
@@ -67,7 +66,7 @@ class KnowledgeBase:
     warnings: list[Issue] = field(default_factory=list)
     loaded_at: dt.datetime = field(default_factory=dt.datetime.now)
 
-    def entry(self, country: str, topic: str) -> Optional[Entry]:
+    def entry(self, country: str, topic: str) -> Entry | None:
         file = self.countries.get(country)
         return file.topics.get(topic) if file else None
 
@@ -120,7 +119,7 @@ class _Reader:
         self.issues: list[Issue] = []
         self.warnings: list[Issue] = []
 
-    def parse(self, path: Path, model: Type[BaseModel]) -> tuple[Optional[Any], Any]:
+    def parse(self, path: Path, model: Type[BaseModel]) -> tuple[Any | None, Any]:
         rel = _rel(path, self.root)
         try:
             raw = yaml_lines.read(path)
@@ -138,9 +137,7 @@ class _Reader:
         except ValidationError as exc:
             for err in exc.errors():
                 loc = tuple(err["loc"])
-                self.issues.append(
-                    Issue(rel, yaml_lines.line_of(raw, loc), _describe(loc, err["msg"], err["type"]))
-                )
+                self.issues.append(Issue(rel, yaml_lines.line_of(raw, loc), _describe(loc, err["msg"], err["type"])))
             return None, raw
 
     def error(self, path: Path, raw: Any, loc: tuple, message: str) -> None:
@@ -169,7 +166,9 @@ def _supplement_towns(reader: _Reader, root: Path) -> list[Town]:
                     found.towns = [t for t in found.towns if fold(t.admin1) == fold(spec.admin1)][:1]
                 if not found.found or found.fuzzy:
                     reader.error(
-                        path, raw, loc + ("same_as",),
+                        path,
+                        raw,
+                        loc + ("same_as",),
                         f'town "{spec.name}": same_as "{spec.same_as}" is not one town in the packaged '
                         "gazetteer for that country (add admin1, or give lat/lon with a source)",
                     )
@@ -178,7 +177,9 @@ def _supplement_towns(reader: _Reader, root: Path) -> list[Town]:
             else:
                 lat, lon = spec.lat, spec.lon  # type: ignore[assignment]
             if not inside(spec.country, lat, lon):
-                reader.error(path, raw, loc + ("lat",), f'town "{spec.name}": {lat}, {lon} is not inside {spec.country}')
+                reader.error(
+                    path, raw, loc + ("lat",), f'town "{spec.name}": {lat}, {lon} is not inside {spec.country}'
+                )
                 continue
             town = Town(spec.name, spec.country, lat, lon, spec.admin1 or "", 0, source="supplement")
             town.names = {fold(spec.name)} | {fold(a) for a in spec.aliases}
@@ -193,14 +194,28 @@ def _check_country(reader: _Reader, path: Path, raw: Any, parsed: CountryFile, s
     allowed = REGIONAL_TOPICS if cid == "regional" else TOPICS
     for topic, entry in parsed.topics.items():
         if topic not in allowed:
-            reader.error(path, raw, ("topics", topic), f'topic "{topic}" is not a known topic; use one of: {", ".join(allowed)}')
+            reader.error(
+                path, raw, ("topics", topic), f'topic "{topic}" is not a known topic; use one of: {", ".join(allowed)}'
+            )
         for i, ref in enumerate(entry.sources):
             if ref.id not in sources:
-                reader.error(path, raw, ("topics", topic, "sources", i, "id"), f'topic "{topic}": source "{ref.id}" is not declared in sources.yml')
+                reader.error(
+                    path,
+                    raw,
+                    ("topics", topic, "sources", i, "id"),
+                    f'topic "{topic}": source "{ref.id}" is not declared in sources.yml',
+                )
     if parsed.emergency and parsed.emergency.source.id not in sources:
-        reader.error(path, raw, ("emergency", "source", "id"), f'emergency: source "{parsed.emergency.source.id}" is not declared')
+        reader.error(
+            path,
+            raw,
+            ("emergency", "source", "id"),
+            f'emergency: source "{parsed.emergency.source.id}" is not declared',
+        )
     if cid != "regional" and parsed.emergency is None:
-        reader.warn(path, raw, ("country",), "has no emergency number; the emergency answer will only give general advice")
+        reader.warn(
+            path, raw, ("country",), "has no emergency number; the emergency answer will only give general advice"
+        )
 
 
 def load(root: Path) -> KnowledgeBase:
@@ -213,7 +228,12 @@ def load(root: Path) -> KnowledgeBase:
     def add_sources(path: Path, raw: Any, docs: list[SourceDoc]) -> None:
         for i, doc in enumerate(docs):
             if doc.id in sources:
-                reader.error(path, raw, ("sources", i, "id"), f'source id "{doc.id}" is declared twice (also in {source_files[doc.id].name})')
+                reader.error(
+                    path,
+                    raw,
+                    ("sources", i, "id"),
+                    f'source id "{doc.id}" is declared twice (also in {source_files[doc.id].name})',
+                )
             sources[doc.id], source_files[doc.id] = doc, path
 
     parsed_sources, raw_sources = reader.parse(root / "sources.yml", SourcesFile)
@@ -232,7 +252,9 @@ def load(root: Path) -> KnowledgeBase:
             add_sources(path, raw, parsed.sources)
     for path in sorted(root.glob("*.yml")):
         if path.stem not in (*COUNTRIES, "regional", "sources"):
-            reader.issues.append(Issue(_rel(path, root), 1, f"is not a known file; country files are named {', '.join(COUNTRIES)}.yml"))
+            reader.issues.append(
+                Issue(_rel(path, root), 1, f"is not a known file; country files are named {', '.join(COUNTRIES)}.yml")
+            )
 
     seen_alias: dict[str, str] = {}
     for cid, (path, raw, parsed) in countries.items():
@@ -276,11 +298,21 @@ def _load_places(reader: _Reader, root: Path, sources: dict, gazetteer: Gazettee
             seen[place.id] = path.name
             for j, ref in enumerate(place.sources):
                 if ref.id not in sources:
-                    reader.error(path, raw, loc + ("sources", j, "id"), f'{who}: source "{ref.id}" is not declared in sources.yml')
+                    reader.error(
+                        path,
+                        raw,
+                        loc + ("sources", j, "id"),
+                        f'{who}: source "{ref.id}" is not declared in sources.yml',
+                    )
             if place.precision == "exact":
                 lat, lon = place.lat, place.lon
                 if not place.coordinates_source:
-                    reader.error(path, raw, loc + ("lat",), f"{who}: exact coordinates need `coordinates_source` (where they come from)")
+                    reader.error(
+                        path,
+                        raw,
+                        loc + ("lat",),
+                        f"{who}: exact coordinates need `coordinates_source` (where they come from)",
+                    )
             else:
                 found = gazetteer.resolve(place.city, country=parsed.country)
                 if place.admin1 and found.ambiguous:
@@ -291,7 +323,9 @@ def _load_places(reader: _Reader, root: Path, sources: dict, gazetteer: Gazettee
                         if found.ambiguous
                         else f"check the spelling or add the town to knowledge_base/towns/{parsed.country}.yml"
                     )
-                    reader.error(path, raw, loc + ("city",), f'{who}: town "{place.city}" not found in {parsed.country}: {hint}')
+                    reader.error(
+                        path, raw, loc + ("city",), f'{who}: town "{place.city}" not found in {parsed.country}: {hint}'
+                    )
                     continue
                 lat, lon = found.towns[0].lat, found.towns[0].lon
             if lat is None or lon is None:
@@ -299,7 +333,5 @@ def _load_places(reader: _Reader, root: Path, sources: dict, gazetteer: Gazettee
             if not inside(parsed.country, lat, lon):
                 reader.error(path, raw, loc + ("lat",), f"{who}: {lat}, {lon} is not inside {parsed.country}")
                 continue
-            if not (place.phone or place.address or place.website):
-                reader.warn(path, raw, loc + ("id",), f"{who}: no contact details (phone, address or website) — fill them in when a source gives them")
             places.append(ResolvedPlace(place, parsed.country, lat, lon, _rel(path, root)))
     return places

@@ -54,7 +54,12 @@ def build(kb: KnowledgeBase, stale_months: int = 6, today: dt.date | None = None
             age = _months_between(entry.last_reviewed, today)
             if age > stale_months:
                 report.stale.append(
-                    {"country": country, "topic": topic, "last_reviewed": entry.last_reviewed.isoformat(), "months": age}
+                    {
+                        "country": country,
+                        "topic": topic,
+                        "last_reviewed": entry.last_reviewed.isoformat(),
+                        "months": age,
+                    }
                 )
     report.offices = len(kb.places)
     report.offices_exact = sum(p.place.precision == "exact" for p in kb.places)
@@ -72,7 +77,10 @@ def render_text(report: Report, stale_months: int) -> str:
     lines.append(f"{'country':<12} " + " ".join(f"{short[t]:<6}" for t in topics))
     for country in COUNTRIES:
         cells = report.coverage.get(country, {})
-        lines.append(f"{country:<12} " + " ".join(f"{('ok' if cells.get(t) == 'es+en' else cells.get(t, '-')):<6}" for t in topics))
+        lines.append(
+            f"{country:<12} "
+            + " ".join(f"{('ok' if cells.get(t) == 'es+en' else cells.get(t, '-')):<6}" for t in topics)
+        )
     regional = report.coverage.get("regional", {})
     lines.append(f"{'regional':<12} " + ", ".join(f"{t}={v}" for t, v in regional.items()))
     lines += ["", f"Entries: {report.entries}   missing (country/topic/language): {len(report.missing)}"]

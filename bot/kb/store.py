@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Optional
 
 from bot.kb.loader import KBError, KnowledgeBase, load
 
@@ -35,12 +34,12 @@ class KnowledgeStore:
     def __init__(self, root: Path, poll_seconds: float = 0.5):
         self.root = Path(root)
         self.poll_seconds = poll_seconds
-        self._kb: Optional[KnowledgeBase] = None
+        self._kb: KnowledgeBase | None = None
         self._fingerprint: tuple = ()
-        self.last_error: Optional[KBError] = None
+        self.last_error: KBError | None = None
         self.last_reload_seconds: float = 0.0
         self._lock = threading.Lock()
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
     @property

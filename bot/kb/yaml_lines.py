@@ -11,13 +11,22 @@ from typing import Any, Sequence, Union
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 
 Loc = Sequence[Union[str, int]]
+
+
+class _DatesAsText(RoundTripConstructor):
+    """Leave dates as text so a bad one ("2026-02-30") becomes a field error with its line."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: str(self.construct_scalar(node)))
 
 
 def read(path: Path) -> Any:
     """Parse one YAML file; raises ruamel's errors, which carry a line number."""
     yaml = YAML(typ="rt")
+    yaml.Constructor = _DatesAsText
     with path.open(encoding="utf-8") as handle:
         return yaml.load(handle)
 

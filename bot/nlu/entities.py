@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from rapidfuzz import fuzz, process
 
@@ -18,23 +17,105 @@ from bot.language import EN_WORDS, ES_WORDS
 from bot.text import fold
 
 GROUPS: dict[str, tuple[str, ...]] = {
-    "children": ("nino", "nina", "ninos", "ninas", "nene", "hijo", "hija", "hijos", "hijas", "menor",
-                 "menores", "adolescente", "adolescentes", "kid", "kids", "child", "children", "minor",
-                 "minors", "baby", "bebe", "chamaco", "chamacos", "cipote", "cipotes", "patojo", "patojos"),
-    "women": ("mujer", "mujeres", "woman", "women", "embarazada", "pregnant", "madre", "madres",
-              "mother", "mothers", "senora", "chica", "chicas", "girls"),
-    "lgbti": ("lgbt", "lgbti", "lgbtiq", "lgbtq", "gay", "gays", "trans", "lesbiana", "lesbian",
-              "bisexual", "queer", "transgenero", "transgender", "homosexual"),
+    "children": (
+        "nino",
+        "nina",
+        "ninos",
+        "ninas",
+        "nene",
+        "hijo",
+        "hija",
+        "hijos",
+        "hijas",
+        "menor",
+        "menores",
+        "adolescente",
+        "adolescentes",
+        "kid",
+        "kids",
+        "child",
+        "children",
+        "minor",
+        "minors",
+        "baby",
+        "bebe",
+        "chamaco",
+        "chamacos",
+        "cipote",
+        "cipotes",
+        "patojo",
+        "patojos",
+    ),
+    "women": (
+        "mujer",
+        "mujeres",
+        "woman",
+        "women",
+        "embarazada",
+        "pregnant",
+        "madre",
+        "madres",
+        "mother",
+        "mothers",
+        "senora",
+        "chica",
+        "chicas",
+        "girls",
+    ),
+    "lgbti": (
+        "lgbt",
+        "lgbti",
+        "lgbtiq",
+        "lgbtq",
+        "gay",
+        "gays",
+        "trans",
+        "lesbiana",
+        "lesbian",
+        "bisexual",
+        "queer",
+        "transgenero",
+        "transgender",
+        "homosexual",
+    ),
     "families": ("familia", "familias", "family", "families"),
-    "returnees": ("deportado", "deportada", "deportados", "retornado", "retornados", "returnee",
-                  "returnees", "deported", "deportee", "deportees"),
+    "returnees": (
+        "deportado",
+        "deportada",
+        "deportados",
+        "retornado",
+        "retornados",
+        "returnee",
+        "returnees",
+        "deported",
+        "deportee",
+        "deportees",
+    ),
 }
 _GROUP_WORDS = {word: group for group, words in GROUPS.items() for word in words}
 
 NUMBER_WORDS = {
-    "cero": 0, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
-    "ocho": 8, "nueve": 9, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9,
+    "cero": 0,
+    "uno": 1,
+    "una": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
 }
 _DIGITS = re.compile(r"(?<![\d.,])(\d{1,2})(?![\d,]|\.\d)")
 _SHORT_ALIAS_STOP = {"pa", "el", "la", "es", "en", "me", "mi", "si", "no", "se", "de", "un"}
@@ -56,7 +137,7 @@ def _spans(text: str) -> list[tuple[str, int, int]]:
     return [(fold(m.group()), m.start(), m.end()) for m in re.finditer(r"[^\W_]+", text)]
 
 
-def find_country(text: str, aliases: dict[str, str]) -> Optional[Found]:
+def find_country(text: str, aliases: dict[str, str]) -> Found | None:
     words = _spans(text)
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
@@ -75,7 +156,7 @@ def find_country(text: str, aliases: dict[str, str]) -> Optional[Found]:
     return None
 
 
-def find_town(text: str, kb: KnowledgeBase, country_span: Optional[Found]) -> Optional[Found]:
+def find_town(text: str, kb: KnowledgeBase, country_span: Found | None) -> Found | None:
     town = kb.gazetteer.find_in_text(text)
     if town is None:
         return None
@@ -93,14 +174,14 @@ def find_town(text: str, kb: KnowledgeBase, country_span: Optional[Found]) -> Op
     return Found("city", town.name, 0, len(text))
 
 
-def find_group(text: str) -> Optional[Found]:
+def find_group(text: str) -> Found | None:
     for word, start, end in _spans(text):
         if word in _GROUP_WORDS:
             return Found("group", _GROUP_WORDS[word], start, end)
     return None
 
 
-def find_number(text: str) -> Optional[Found]:
+def find_number(text: str) -> Found | None:
     """A menu choice: a number 0-99, or a number word in a message of at most three words."""
     match = _DIGITS.search(text)
     if match:

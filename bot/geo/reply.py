@@ -1,0 +1,220 @@
+"""Turn a lookup into a reply (Spanish or English) or a JSON list.
+
+Each place is written to fit one SMS screen (160 characters) where possible: name, what it does,
+where, who it is for (when it is not for everyone) and the contact details the data has. Only the
+"what it does" text is shortened to make it fit (whole text → first sentence → cut at a word);
+names and contact details are never cut, because a half phone number is worse than a long message.
+
+Distances, and why they are sometimes not given:
+
+* A place with ``precision: city`` sits on its town's centre, and a typed town is also only its
+  centre. Between two such points "0 km" or "3 km" would be false precision, so under
+  ``NEAR_KM`` the reply says only "en Tapachula" / "in Tapachula".
+* From another town the town-to-town distance is still useful ("is it 30 km or 300 km away?"),
+  and the error of a town centre is small beside it, so the reply says
+  "en Tapachula (a unos 30 km)", rounded to 5 km and marked approximate.
+* Only a location pin and a place with ``precision: exact`` give a plain "a 3 km" (rounded to 1 km).
+* A country-only question has no starting point, so no distance at all.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from bot.geo.gazetteer import Town
+from bot.geo.lookup import LookupResult
+from bot.geo.nearest import Hit, is_specific
+
+Lang = Literal["es", "en"]
+SMS_CHARS = 160
+NEAR_KM = 10.0
+"""Closer than this (with a town-level end) the reply says only "in <city>"."""
+ROUND_KM = 5
+"""Town-level distances are rounded to this many km."""
+MIN_CUT = 40
+"""A "what it does" text cut shorter than this says nothing ("En 2017 recibía a..."): drop it."""
+
+COUNTRY_NAMES: dict[str, dict[str, str]] = {
+    "mexico": {"es": "México", "en": "Mexico"},
+    "belize": {"es": "Belice", "en": "Belize"},
+    "guatemala": {"es": "Guatemala", "en": "Guatemala"},
+    "el_salvador": {"es": "El Salvador", "en": "El Salvador"},
+    "honduras": {"es": "Honduras", "en": "Honduras"},
+    "costa_rica": {"es": "Costa Rica", "en": "Costa Rica"},
+    "panama": {"es": "Panamá", "en": "Panama"},
+}
+
+GROUP_NAMES: dict[str, dict[str, str]] = {
+    "children": {"es": "niñas y niños", "en": "children"},
+    "women": {"es": "mujeres", "en": "women"},
+    "lgbti": {"es": "personas LGBTI", "en": "LGBTI people"},
+    "families": {"es": "familias", "en": "families"},
+    "returnees": {"es": "personas retornadas", "en": "returnees"},
+}
+
+PHRASES: dict[str, dict[str, str]] = {
+    "es": {
+        "near": "Lugares más cercanos a {where}:",
+        "pin": "tu ubicación",
+        "country_offices": "Oficinas de asilo en {country} (la nacional primero):",
+        "country_places": "Lugares de ayuda en {country}:",
+        "country_group": "Lugares para {group} en {country}:",
+        "fallback_near_1": "No encontré un lugar especial para {group} cerca de {where}. El lugar general más cercano:",
+        "fallback_near_n": "No encontré un lugar especial para {group} cerca de {where}. Los lugares generales más cercanos:",  # noqa: E501
+        "fallback_country": "No encontré un lugar especial para {group} en {country}. Lugares para todas las personas:",
+        "none_near": "No tengo lugares registrados cerca de {where}.",
+        "none_country": "No tengo lugares registrados en {country}.",
+        "unknown": 'No encontré el lugar "{query}". Revisa cómo se escribe, envía tu ubicación o dime solo el país.',
+        "ambiguous": 'Hay varios lugares llamados "{query}". ¿Cuál? Responde con el número:',
+        "in_city": "En {city}.",
+        "in_city_about": "En {city} (a unos {km} km).",
+        "exact": "A {km} km, en {city}.",
+        "exact_lt1": "A menos de 1 km, en {city}.",
+        "for": "Para {groups}.",
+        "and": " y ",
+        "phone": "Tel. {}",
+        "address": "Dirección: {}",
+        "hours": "Horario: {}",
+        "website": "{}",
+    },
+    "en": {
+        "near": "Nearest places to {where}:",
+        "pin": "your location",
+        "country_offices": "Asylum offices in {country} (national office first):",
+        "country_places": "Help points in {country}:",
+        "country_group": "Places for {group} in {country}:",
+        "fallback_near_1": "I found no place specifically for {group} near {where}. The nearest general place:",
+        "fallback_near_n": "I found no place specifically for {group} near {where}. The nearest general places:",
+        "fallback_country": "I found no place specifically for {group} in {country}. Places for everyone:",
+        "none_near": "I have no places on record near {where}.",
+        "none_country": "I have no places on record in {country}.",
+        "unknown": 'I could not find "{query}". Check the spelling, send your location, or tell me just the country.',
+        "ambiguous": 'There are several places called "{query}". Which one? Reply with the number:',
+        "in_city": "In {city}.",
+        "in_city_about": "In {city} (about {km} km away).",
+        "exact": "{km} km away, in {city}.",
+        "exact_lt1": "Less than 1 km away, in {city}.",
+        "for": "For {groups}.",
+        "and": " and ",
+        "phone": "Tel. {}",
+        "address": "Address: {}",
+        "hours": "Hours: {}",
+        "website": "{}",
+    },
+}
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def country_name(country: str | None, lang: Lang) -> str:
+    return COUNTRY_NAMES.get(country or "", {}).get(lang, country or "")
+
+
+def candidate_label(town: Town, lang: Lang) -> str:
+    """'San Marcos (San Marcos, Guatemala)': enough to tell towns of the same name apart."""
+    inner = ", ".join(part for part in (town.admin1, country_name(town.country, lang)) if part)
+    return f"{town.name} ({inner})" if inner else town.name
+
+
+def render(result: LookupResult, lang: Lang = "es") -> str:
+    """The whole reply: a header line, then one numbered line per place (nearest first)."""
+    t = PHRASES[lang]
+    if result.status == "unknown_town":
+        return t["unknown"].format(query=(result.query or "").strip())
+    if result.status == "ambiguous":
+        options = [f"{i}. {candidate_label(town, lang)}" for i, town in enumerate(result.candidates, 1)]
+        return "\n".join([t["ambiguous"].format(query=(result.query or "").strip()), *options])
+    lines = [_header(result, lang)]
+    lines += [place_line(i, hit, result, lang) for i, hit in enumerate(result.hits, 1)]
+    return "\n".join(lines)
+
+
+def _header(result: LookupResult, lang: Lang) -> str:
+    t = PHRASES[lang]
+    country = country_name(result.home, lang)
+    group = GROUP_NAMES.get(result.serves or "", {}).get(lang, result.serves or "")
+    if result.located_by == "country":
+        if not result.hits:
+            return t["none_country"].format(country=country)
+        if result.fallback:
+            return t["fallback_country"].format(group=group, country=country)
+        if is_specific(result.serves):
+            return t["country_group"].format(group=group, country=country)
+        offices = all(h.place.kind == "asylum_office" for h in result.hits)
+        return t["country_offices" if offices else "country_places"].format(country=country)
+    where = result.origin.name if result.located_by == "town" and result.origin else t["pin"]
+    if not result.hits:
+        return t["none_near"].format(where=where)
+    if result.fallback:
+        key = "fallback_near_1" if len(result.hits) == 1 else "fallback_near_n"
+        return t[key].format(group=group, where=where)
+    return t["near"].format(where=where)
+
+
+def place_line(number: int, hit: Hit, result: LookupResult, lang: Lang) -> str:
+    """One place, ≤ 160 characters where possible (only the "what it does" text gives way)."""
+    t = PHRASES[lang]
+    place = hit.place
+    fixed = [_where(hit, result, lang)]
+    specific = [GROUP_NAMES[g][lang] for g in place.serves if g in GROUP_NAMES]
+    if "all" not in place.serves and specific:
+        fixed.append(t["for"].format(groups=_join(specific, t["and"])))
+    for key in ("phone", "address", "hours", "website"):
+        value = getattr(place, key)
+        if value:
+            fixed.append(t[key].format(value))
+    head = f"{number}. {place.name}:"
+    budget = SMS_CHARS - len(head) - len(" ".join(fixed)) - 2  # two joining spaces
+    does = _fit(getattr(place.does, lang), budget)
+    return " ".join(part for part in (head, does, *fixed) if part)
+
+
+def _where(hit: Hit, result: LookupResult, lang: Lang) -> str:
+    t = PHRASES[lang]
+    city = hit.place.city
+    if result.home and hit.country != result.home:
+        city = f"{city}, {country_name(hit.country, lang)}"
+    km = hit.distance_km
+    if km is None:
+        return t["in_city"].format(city=city)
+    precise = result.located_by == "pin" and hit.place.precision == "exact"
+    if precise:
+        return t["exact_lt1"].format(city=city) if km < 1 else t["exact"].format(km=round(km), city=city)
+    if km < NEAR_KM:
+        return t["in_city"].format(city=city)
+    return t["in_city_about"].format(city=city, km=ROUND_KM * round(km / ROUND_KM))
+
+
+def _join(items: list[str], last: str) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + last + items[-1]
+
+
+def _fit(text: str, budget: int) -> str:
+    """The text, else its first sentence, else cut at a word with "..."; empty when too little room."""
+    text = text.strip()
+    if len(text) <= budget:
+        return text
+    first = _SENTENCE_END.split(text, maxsplit=1)[0]
+    if len(first) <= budget:
+        return first
+    if budget < MIN_CUT:
+        return ""
+    cut = text[: budget - 3].rsplit(" ", 1)[0].rstrip(",;:(")
+    return f"{cut}..."
+
+
+def as_json(result: LookupResult) -> list[dict[str, Any]]:
+    """The places as plain data: {name, kind, city, country, distance_km, precision, serves}."""
+    return [
+        {
+            "name": hit.place.name,
+            "kind": hit.place.kind,
+            "city": hit.place.city,
+            "country": hit.country,
+            "distance_km": None if hit.distance_km is None else round(hit.distance_km, 1),
+            "precision": hit.place.precision,
+            "serves": list(hit.place.serves),
+        }
+        for hit in result.hits
+    ]

@@ -1,0 +1,90 @@
+"""Conversation logic over the real knowledge base, without Rasa."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import menus
+from bot.dialogue import Dialogue, Reply, State, Turn
+from bot.kb.loader import KnowledgeBase, load
+from tests.conftest import KB
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load(KB)
+
+
+def _text(reply: Reply) -> str:
+    return "\n".join(m.get("text", m.get("response", "")) for m in reply.messages)
+
+
+def _apply(state: State, reply: Reply) -> State:
+    return State(**{**state.__dict__, **reply.slots})
+
+
+def test_topic_without_country_asks_for_it_then_a_number_answers(kb: KnowledgeBase) -> None:
+    dialogue, state = Dialogue(kb), State()
+    reply = dialogue.handle("topic", state, Turn("ask_asylum", "asilo"))
+    assert reply.slots["pending_topic"] == "asylum"
+    assert "3 Guatemala" in _text(reply)
+    state = _apply(state, reply)
+    reply = dialogue.handle("choose", state, Turn("choose_option", "3", number=3))
+    assert reply.slots["country"] == "guatemala"
+    assert "Guatemala" in _text(reply) and "Fuente:" in _text(reply) and "Revisado:" in _text(reply)
+
+
+def test_answer_in_english_carries_source_date_and_dated_note(kb: KnowledgeBase) -> None:
+    reply = Dialogue(kb).handle("topic", State(language="en", country="mexico"), Turn("ask_asylum", "asylum"))
+    text = _text(reply)
+    assert "COMAR" in text and "Source:" in text and "Reviewed:" in text
+    assert "may have changed" in text
+
+
+def test_more_gives_the_longer_text_with_exact_citations(kb: KnowledgeBase) -> None:
+    state = State(country="mexico", last_topic="asylum")
+    text = _text(Dialogue(kb).handle("more", state, Turn("more", "mas")))
+    assert "Citas:" in text and "lines" in text
+
+
+def test_emergency_number_comes_first(kb: KnowledgeBase) -> None:
+    reply = Dialogue(kb).handle("topic", State(country="guatemala"), Turn("ask_work_permit", "me quieren matar"))
+    assert reply.messages[0]["text"].startswith("Si estás en peligro ahora, llama al 110")
+
+
+def test_emergency_without_country_lists_numbers_then_asks(kb: KnowledgeBase) -> None:
+    reply = Dialogue(kb).handle("emergency", State(), Turn("emergency", "peligro"))
+    first = reply.messages[0]["text"]
+    assert "911" in first and "110" in first
+    assert reply.slots["awaiting"] == "country"
+
+
+def test_out_of_range_number_repeats_the_menu(kb: KnowledgeBase) -> None:
+    state = State(menu=menus.country_menu().encode())
+    text = _text(Dialogue(kb).handle("choose", state, Turn("choose_option", "9", number=9)))
+    assert "del 1 al 7" in text and "1 México" in text
+
+
+def test_town_named_with_a_topic_sets_the_country(kb: KnowledgeBase) -> None:
+    reply = Dialogue(kb).handle("topic", State(), Turn("ask_shelter", "albergue en tapachula", city="Tapachula"))
+    assert reply.slots["country"] == "mexico"
+
+
+def test_fallback_is_honest_and_offers_the_menu(kb: KnowledgeBase) -> None:
+    text = _text(Dialogue(kb).handle("fallback", State(language="en"), Turn("nlu_fallback", "xyzzy")))
+    assert "did not understand" in text and "1 Apply for asylum" in text
+
+
+def test_every_country_has_an_emergency_number(kb: KnowledgeBase) -> None:
+    for cid, file in kb.countries.items():
+        if cid != "regional":
+            assert file.emergency is not None, cid
+
+
+def test_menu_numbers_resolve_to_what_is_shown() -> None:
+    menu = menus.main_menu()
+    for language in ("es", "en"):
+        lines = menu.render(language).splitlines()[1:]
+        for number, line in enumerate(lines, 1):
+            assert line.startswith(f"{number} ")
+            assert line[len(f"{number} ") :] == menus.LABELS[menu.pick(number)][language]

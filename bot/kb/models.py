@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Dict, List, Literal
+from typing import Dict, List, Literal, Optional
 
 from pydantic import BaseModel, Field, validator
 
@@ -76,7 +76,7 @@ class Entry(_Strict):
     """One answer: a topic for one country (or the region)."""
 
     summary: Summary
-    more: More | None = None
+    more: Optional[More] = None
     sources: List[SourceRef] = Field(..., min_items=1)
     last_reviewed: dt.date
 
@@ -95,8 +95,8 @@ class SourceDoc(_Strict):
     short: str = Field(..., description="short name shown in answers")
     publisher: str
     year: int = Field(..., ge=1950, le=2100)
-    file: str | None = None
-    url: str | None = None
+    file: Optional[str] = None
+    url: Optional[str] = None
 
 
 class Emergency(_Strict):
@@ -115,10 +115,10 @@ class CountryFile(_Strict):
     """``knowledge_base/<country>.yml`` (and ``regional.yml``)."""
 
     country: str
-    iso2: str | None = Field(None, regex=r"^[A-Z]{2}$")
+    iso2: Optional[str] = Field(None, regex=r"^[A-Z]{2}$")
     name: Text
     aliases: List[str] = []
-    emergency: Emergency | None = None
+    emergency: Optional[Emergency] = None
     sources: List[SourceDoc] = []
     topics: Dict[str, Entry]
 
@@ -136,11 +136,11 @@ class Place(_Strict):
     does: Text
     serves: List[Group]
     city: str = Field(..., min_length=2)
-    admin1: str | None = Field(None, description="state, department or province")
+    admin1: Optional[str] = Field(None, description="state, department or province")
     precision: Precision
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
-    coordinates_source: str | None = None
+    lat: Optional[float] = Field(None, ge=-90, le=90)
+    lon: Optional[float] = Field(None, ge=-180, le=180)
+    coordinates_source: Optional[str] = None
     address: str = ""
     phone: str = ""
     hours: str = ""
@@ -191,13 +191,13 @@ class Town(_Strict):
 
     name: str
     country: str
-    admin1: str | None = None
+    admin1: Optional[str] = None
     aliases: List[str] = []
-    same_as: str | None = Field(
+    same_as: Optional[str] = Field(
         None, description="name of the packaged gazetteer town at the same place, e.g. 'Ayutla'"
     )
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: Optional[float] = Field(None, ge=-90, le=90)
+    lon: Optional[float] = Field(None, ge=-180, le=180)
     source: str = Field(..., min_length=3)
     note: str = ""
 

@@ -26,7 +26,7 @@ serve: venv $(MODEL)
 	@scripts/run.sh serve
 
 lint: venv
-	.venv/bin/ruff check bot actions tests bench
+	.venv/bin/ruff check bot actions tests bench scripts
 
 validate: venv
 	$(RASA) data validate --fail-on-warnings --quiet

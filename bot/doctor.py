@@ -13,7 +13,6 @@ import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.config import ROOT, Settings
 
@@ -48,7 +47,11 @@ def check_model() -> Check:
     age = dt.datetime.now() - dt.datetime.fromtimestamp(MODEL.stat().st_mtime)
     hours = age.total_seconds() / 3600
     if MODEL.stat().st_mtime < _newest_input():
-        return Check("model", False, f"trained {hours:.1f} h ago, before the last change to the NLU/dialogue data; run `make train`")
+        return Check(
+            "model",
+            False,
+            f"trained {hours:.1f} h ago, before the last change to the NLU/dialogue data; run `make train`",
+        )
     return Check("model", True, f"trained {hours:.1f} h ago, up to date with its data")
 
 
@@ -70,13 +73,19 @@ def check_database(settings: Settings) -> Check:
     url = make_url(settings.tracker_db_url)
     shown = url.render_as_string(hide_password=True)
     try:
-        engine = create_engine(url, connect_args={"connect_timeout": 3} if url.get_backend_name() == "postgresql" else {})
+        engine = create_engine(
+            url, connect_args={"connect_timeout": 3} if url.get_backend_name() == "postgresql" else {}
+        )
         with engine.connect() as conn:
             conn.execute(text("select 1"))
             has_events = engine.dialect.has_table(conn, "events")
         engine.dispose()
     except Exception as exc:  # any driver error means "not reachable" to the person reading this
-        return Check("tracker database", False, f"{shown} does not answer ({type(exc).__name__}); check RUTA_DB_URL and that the server runs")
+        return Check(
+            "tracker database",
+            False,
+            f"{shown} does not answer ({type(exc).__name__}); check RUTA_DB_URL and that the server runs",
+        )
     state = "has conversations table" if has_events else "reachable, empty (Rasa creates the table at start)"
     return Check("tracker database", True, f"{shown} {state}")
 
@@ -97,7 +106,9 @@ def check_servers() -> list[Check]:
     checks = []
     for name, url in (("action server", action), ("rasa server", rasa)):
         ok, detail = _http(url)
-        checks.append(Check(name, ok, detail if ok else f"{detail} (not running? start it with `make serve`)", fatal=False))
+        checks.append(
+            Check(name, ok, detail if ok else f"{detail} (not running? start it with `make serve`)", fatal=False)
+        )
     return checks
 
 

@@ -2,9 +2,10 @@
 
 Rasa's SQLTrackerStore takes dialect/host/port/db/user/password separately; operators think in
 one URL (``RUTA_DB_URL=postgresql://ruta:secret@db:5432/ruta``). This turns the URL into Rasa's
-own configuration (no custom tracker store), adds Rasa's RedisLockStore when ``RUTA_REDIS_URL``
-is set (several Rasa servers behind one number), and enables the Twilio channel only when it
-can run safely (a token, or an explicit development flag).
+own configuration (no custom tracker store), adds Rasa's RedisLockStore (with the atomic ticket
+updates of ``bot.locks``) when ``RUTA_REDIS_URL`` is set (several Rasa servers behind one
+number), and enables the Twilio channel only when it can run safely (a token, or an explicit
+development flag).
 """
 
 from __future__ import annotations
@@ -41,9 +42,14 @@ def tracker_store(db_url: str) -> dict[str, Any]:
 
 
 def lock_store(redis_url: str) -> dict[str, Any]:
-    """Rasa's RedisLockStore section for ``redis://host:port/db``."""
+    """Lock store section for ``redis://host:port/db``: Rasa's RedisLockStore with atomic ticket
+    updates (``bot.locks``), so several Rasa servers can serve one sender without losing messages."""
     url = make_url(redis_url)
-    section: dict[str, Any] = {"type": "redis", "url": url.host or "localhost", "port": url.port or 6379}
+    section: dict[str, Any] = {
+        "type": "bot.locks.AtomicRedisLockStore",
+        "url": url.host or "localhost",
+        "port": url.port or 6379,
+    }
     if url.database:
         section["db"] = int(url.database)
     if url.password:
@@ -74,6 +80,39 @@ def credentials() -> dict[str, Any]:
     return config
 
 
+def wait_for_database(db_url: str, timeout: float, every: float = 5.0) -> bool:
+    """Wait until the tracker database answers; True when it does within ``timeout`` seconds.
+
+    Rasa creates its ``events`` table only at start-up: started against a database that is down,
+    it would serve from memory and never create the table. So the launcher waits here, saying
+    what it waits for, and starts Rasa once the database is back.
+    """
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        return True
+    shown = url.render_as_string(hide_password=True)
+    deadline = time.monotonic() + timeout
+    engine = create_engine(url, connect_args={"connect_timeout": 3}, pool_pre_ping=True)
+    try:
+        while True:
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text("select 1"))
+                return True
+            except Exception as exc:  # the driver's error class varies; all mean "not yet"
+                if time.monotonic() >= deadline:
+                    print(f"The tracker database {shown} did not answer ({type(exc).__name__}).", file=sys.stderr)
+                    return False
+                print(f"Waiting for the tracker database {shown} (is it running?)", file=sys.stderr)
+                time.sleep(every)
+    finally:
+        engine.dispose()
+
+
 def write(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = Settings.from_env()
@@ -81,5 +120,16 @@ def write(out_dir: Path) -> None:
     (out_dir / "credentials.yml").write_text(yaml.safe_dump(credentials(), sort_keys=False))
 
 
+def main(argv: list[str]) -> int:
+    """``python -m bot.runtime [DIR]`` writes the files; ``--wait-db SECONDS`` waits first."""
+    if argv[:1] == ["--wait-db"]:
+        seconds = float(argv[1]) if len(argv) > 1 else 300.0
+        if not wait_for_database(Settings.from_env().tracker_db_url, seconds):
+            return 1
+        argv = argv[2:]
+    write(Path(argv[0]) if argv else ROOT / ".run")
+    return 0
+
+
 if __name__ == "__main__":
-    write(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / ".run")
+    sys.exit(main(sys.argv[1:]))

@@ -39,7 +39,9 @@ def main(results: Path) -> int:
         truth = [intent for _, intent in data]
         predicted = [wrong.get((text, intent), intent) for text, intent in data]
         print(f"nlu_intent_f1_macro_{language}: {f1_score(truth, predicted, average='macro', zero_division=0):.3f}")
-        print(f"nlu_intent_f1_weighted_{language}: {f1_score(truth, predicted, average='weighted', zero_division=0):.3f}")
+        print(
+            f"nlu_intent_f1_weighted_{language}: {f1_score(truth, predicted, average='weighted', zero_division=0):.3f}"
+        )
         print(f"nlu_intent_accuracy_{language}: {accuracy_score(truth, predicted):.3f} ({len(data)} examples)")
         confusions = Counter((t, p) for t, p in zip(truth, predicted, strict=True) if t != p)
         for (true, pred), count in confusions.most_common(3):

@@ -9,7 +9,7 @@ ACTION_PORT=${RUTA_ACTION_PORT:-5055}
 RASA_PORT=${RUTA_PORT:-5005}
 export RUTA_ACTION_URL=${RUTA_ACTION_URL:-http://localhost:$ACTION_PORT/webhook}
 
-.venv/bin/python -m bot.runtime .run
+.venv/bin/python -m bot.runtime --wait-db "${RUTA_DB_WAIT_SECONDS:-300}" .run
 pids=()
 stop() {
   trap - INT TERM EXIT

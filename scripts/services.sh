@@ -55,8 +55,13 @@ ENV
   echo "PostgreSQL on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT (see .run/services.env)"
 }
 
+pg_ctl_() { as_postgres "$(pg_bin)/pg_ctl" -D "$dir/pg" -l "$dir/pg/server.log" -w "$@" >/dev/null; }
+
 case "$action" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  # Fault tests take the database away under a running Ruta and bring it back.
+  pg-stop) pg_ctl_ -m fast stop ;;
+  pg-start) pg_ctl_ -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $dir/pg -c fsync=off" start ;;
+  *) echo "usage: $0 start|stop|pg-stop|pg-start" >&2; exit 2 ;;
 esac

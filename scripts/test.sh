@@ -23,7 +23,7 @@ pytest_step() {
   return $rc
 }
 
-step "ruff" .venv/bin/ruff check bot actions tests bench
+step "ruff" .venv/bin/ruff check bot actions tests bench scripts
 step "knowledge base" .venv/bin/python -m bot kb validate
 step "rasa data validate" .venv/bin/rasa data validate --fail-on-warnings --quiet
 step "services (PostgreSQL, Redis)" scripts/services.sh start

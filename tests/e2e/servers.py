@@ -92,7 +92,12 @@ class Ruta:
 
     def start_rasa(self, extra_args: list[str] | None = None) -> None:
         run_dir = self.workdir / "run"
-        subprocess.run([str(BIN / "python"), "-m", "bot.runtime", str(run_dir)], cwd=ROOT, env=self.env, check=True)
+        subprocess.run(
+            [str(BIN / "python"), "-m", "bot.runtime", "--wait-db", "60", str(run_dir)],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+        )
         log = self.workdir / "rasa.log"
         self.procs["rasa"] = subprocess.Popen(
             [

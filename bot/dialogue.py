@@ -157,6 +157,8 @@ class Dialogue:
         return self.ask_topic(state, turn, topic)
 
     def ask_topic(self, state: State, turn: Turn, topic: str) -> Reply:
+        if topic == "shelter" and turn.city:  # "albergue para mujeres en tapachula": a place, not advice
+            return self.nearest(state, turn)
         country = state.country or self.country_of_town(turn.city)
         if country and country != state.country:
             located = State(**{**state.__dict__, "country": country})
@@ -291,5 +293,6 @@ class Dialogue:
             return Reply(slots={"awaiting": "town"}).extend(self._menu(menus.town_menu(options), state))
         if result.status == "unknown_town":
             return Reply(slots={"awaiting": "town"}).say("unknown_town", state.language, town=turn.city or turn.text)
-        reply = Reply(slots={"awaiting": None}).text(place_reply.render(result, state.language))
+        # the group filter was for this search; the next one starts unfiltered
+        reply = Reply(slots={"awaiting": None, "group": None}).text(place_reply.render(result, state.language))
         return reply.extend(self._menu(menus.main_menu(), state))

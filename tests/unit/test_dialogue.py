@@ -66,7 +66,7 @@ def test_out_of_range_number_repeats_the_menu(kb: KnowledgeBase) -> None:
 
 
 def test_town_named_with_a_topic_sets_the_country(kb: KnowledgeBase) -> None:
-    reply = Dialogue(kb).handle("topic", State(), Turn("ask_shelter", "albergue en tapachula", city="Tapachula"))
+    reply = Dialogue(kb).handle("topic", State(), Turn("ask_work_permit", "trabajo en tapachula", city="Tapachula"))
     assert reply.slots["country"] == "mexico"
 
 
@@ -88,3 +88,13 @@ def test_menu_numbers_resolve_to_what_is_shown() -> None:
         for number, line in enumerate(lines, 1):
             assert line.startswith(f"{number} ")
             assert line[len(f"{number} ") :] == menus.LABELS[menu.pick(number)][language]
+
+
+def test_shelter_for_a_group_in_a_town_lists_places_then_forgets_the_filter(kb: KnowledgeBase) -> None:
+    state = State(group="children")
+    reply = Dialogue(kb).handle(
+        "topic", state, Turn("ask_shelter", "albergue para niños en tapachula", city="Tapachula")
+    )
+    text = _text(reply)
+    assert "Tapachula" in text and ("niñas" in text or "niños" in text)
+    assert reply.slots["group"] is None

@@ -239,8 +239,7 @@ class Dialogue:
             chosen = State(**{**state.__dict__, "country": option})
             return Reply(slots={"country": option}).extend(self.set_country(chosen, turn))
         if menu.kind == "town":
-            lat, lon, name = menus.parse_town_option(option)
-            return self.nearest(state, Turn("share_location", name, lat=lat, lon=lon))
+            return self.nearest_to_chosen_town(state, option)
         if option == "more":
             return self.more(state, turn)
         if option == "nearest":
@@ -276,9 +275,8 @@ class Dialogue:
     def nearest(self, state: State, turn: Turn) -> Reply:
         """Nearest places from a pin, a typed town, or — if nothing yet — ask where the person is."""
         from bot.geo import lookup
-        from bot.geo import reply as place_reply
 
-        serves = state.group if state.group not in (None, "all") else None
+        serves = self._serves(state)
         if turn.lat is not None and turn.lon is not None:
             result = lookup.lookup(self.kb, lat=turn.lat, lon=turn.lon, serves=serves)
         elif turn.city or (turn.intent == "inform_town" and turn.text.strip()):
@@ -287,12 +285,38 @@ class Dialogue:
             result = lookup.lookup(self.kb, country=state.country, serves=serves)
         else:
             return Reply(slots={"awaiting": "town"}).say("ask_town", state.language)
+        return self._places(state, result, turn.city or turn.text)
+
+    def nearest_to_chosen_town(self, state: State, option: str) -> Reply:
+        """After "which San Marcos?": the town picked from the numbered list."""
+        from bot.geo import lookup
+
+        country, query, _ = menus.parse_town_option(option)
+        return self._places(
+            state, lookup.lookup(self.kb, town=query, country=country, serves=self._serves(state)), query
+        )
+
+    @staticmethod
+    def _serves(state: State) -> str | None:
+        return state.group if state.group not in (None, "all") else None
+
+    def _places(self, state: State, result: Any, typed: str) -> Reply:
+        from bot.geo import reply as place_reply
 
         if result.status == "ambiguous":
-            options = [menus.town_option(t.lat, t.lon, t.label()) for t in result.towns]
+            options = [
+                menus.town_option(
+                    t.country, f"{t.name}, {t.admin1}" if t.admin1 else t.name, self._town_label(t, state)
+                )
+                for t in result.candidates
+            ]
             return Reply(slots={"awaiting": "town"}).extend(self._menu(menus.town_menu(options), state))
         if result.status == "unknown_town":
-            return Reply(slots={"awaiting": "town"}).say("unknown_town", state.language, town=turn.city or turn.text)
+            return Reply(slots={"awaiting": "town"}).say("unknown_town", state.language, town=typed)
         # the group filter was for this search; the next one starts unfiltered
         reply = Reply(slots={"awaiting": None, "group": None}).text(place_reply.render(result, state.language))
         return reply.extend(self._menu(menus.main_menu(), state))
+
+    def _town_label(self, town: Any, state: State) -> str:
+        country = getattr(self.kb.countries[town.country].name, state.language)
+        return f"{town.label()} ({country})"

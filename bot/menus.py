@@ -69,21 +69,22 @@ _TITLES = {
 }
 
 
-def town_option(lat: float, lon: float, name: str) -> str:
-    """A town offered when a name is ambiguous: its coordinates travel with the option."""
-    return f"{lat:.5f};{lon:.5f};{name}"
+def town_option(country: str, query: str, label: str) -> str:
+    """A town offered when a name is ambiguous: what to look up again travels with the option."""
+    return ";".join(part.replace(";", ",").replace("|", "/") for part in (country, query, label))
 
 
-def parse_town_option(option: str) -> tuple[float, float, str]:
-    lat, lon, name = option.split(";", 2)
-    return float(lat), float(lon), name
+def parse_town_option(option: str) -> tuple[str, str, str]:
+    """(country, query, label) of a town option."""
+    country, query, label = option.split(";", 2)
+    return country, query, label
 
 
 def label(option: str, language: str) -> str:
     """What the person reads for an option: a fixed label, or a town's name."""
     if option in LABELS:
         return LABELS[option][language]
-    return parse_town_option(option)[2] if ";" in option else option
+    return parse_town_option(option)[2] if option.count(";") >= 2 else option
 
 
 @dataclass(frozen=True)

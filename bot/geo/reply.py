@@ -25,6 +25,8 @@ from typing import Any, Literal
 from bot.geo.gazetteer import Town
 from bot.geo.lookup import LookupResult
 from bot.geo.nearest import Hit, is_specific
+from bot.kb import COUNTRIES
+from bot.menus import LABELS
 
 Lang = Literal["es", "en"]
 SMS_CHARS = 160
@@ -35,15 +37,8 @@ ROUND_KM = 5
 MIN_CUT = 40
 """A "what it does" text cut shorter than this says nothing ("En 2017 recibía a..."): drop it."""
 
-COUNTRY_NAMES: dict[str, dict[str, str]] = {
-    "mexico": {"es": "México", "en": "Mexico"},
-    "belize": {"es": "Belice", "en": "Belize"},
-    "guatemala": {"es": "Guatemala", "en": "Guatemala"},
-    "el_salvador": {"es": "El Salvador", "en": "El Salvador"},
-    "honduras": {"es": "Honduras", "en": "Honduras"},
-    "costa_rica": {"es": "Costa Rica", "en": "Costa Rica"},
-    "panama": {"es": "Panamá", "en": "Panama"},
-}
+COUNTRY_NAMES: dict[str, dict[str, str]] = {country: LABELS[country] for country in COUNTRIES}
+"""The menus' country labels: one spelling of each name in the code."""
 
 GROUP_NAMES: dict[str, dict[str, str]] = {
     "children": {"es": "niñas y niños", "en": "children"},

@@ -98,3 +98,18 @@ def test_shelter_for_a_group_in_a_town_lists_places_then_forgets_the_filter(kb: 
     text = _text(reply)
     assert "Tapachula" in text and ("niñas" in text or "niños" in text)
     assert reply.slots["group"] is None
+
+
+def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
+    dialogue = Dialogue(kb)
+    reply = dialogue.handle("nearest", State(), Turn("inform_town", "san marcos", city="San Marcos"))
+    listing = _text(reply)
+    assert "San Marcos, San Marcos (Guatemala)" in listing
+    number = next(int(line.split()[0]) for line in listing.splitlines() if "(Guatemala)" in line)
+    picked = dialogue.handle("choose", _apply(State(), reply), Turn("choose_option", str(number), number=number))
+    assert "Lugares más cercanos a San Marcos" in _text(picked) and "Tecún Umán" in _text(picked)
+
+
+def test_unknown_town_says_so_and_keeps_waiting_for_a_town(kb: KnowledgeBase) -> None:
+    reply = Dialogue(kb).handle("nearest", State(awaiting="town"), Turn("inform_town", "Zzyzxville"))
+    assert "No encontré" in _text(reply) and reply.slots["awaiting"] == "town"

@@ -6,8 +6,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 action=${1:-start}
 dir="$PWD/.run/services"
-PG_PORT=${RUTA_TEST_PG_PORT:-55432}
-REDIS_PORT=${RUTA_TEST_REDIS_PORT:-56379}
+env_file="$PWD/.run/services.env"
+# Ports: the ones a previous start chose (pg-stop/pg-start), else the defaults when free, else any
+# free loopback port, so a second checkout or a developer's own servers never collide.
+[ -f "$env_file" ] && [ "$action" != start ] && . "$env_file"
+free_port() {  # the preferred port if nothing listens there, else any free one
+  python3 - "$1" <<'PY'
+import socket, sys
+def bind(port):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))
+        return s.getsockname()[1]
+try:
+    print(bind(int(sys.argv[1])))
+except OSError:
+    print(bind(0))
+PY
+}
+PG_PORT=${RUTA_TEST_PG_PORT:-}
+REDIS_PORT=${RUTA_TEST_REDIS_PORT:-}
+if [ "$action" = start ]; then
+  PG_PORT=${PG_PORT:-$(free_port 55432)}
+  REDIS_PORT=${REDIS_PORT:-$(free_port 56379)}
+fi
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 as_postgres() {
@@ -48,7 +69,9 @@ start() {
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
     --pidfile "$dir/redis.pid" --dir "$dir/redis" --logfile "$dir/redis/redis.log"
   for _ in $(seq 1 50); do [ -f "$dir/redis.pid" ] && break; sleep 0.1; done
-  cat > "$PWD/.run/services.env" <<ENV
+  cat > "$env_file" <<ENV
+export RUTA_TEST_PG_PORT=$PG_PORT
+export RUTA_TEST_REDIS_PORT=$REDIS_PORT
 export RUTA_TEST_PG_URL=postgresql://ruta@127.0.0.1:$PG_PORT/ruta_test
 export RUTA_TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
 ENV

@@ -7,7 +7,8 @@ file safely, so they share Rasa's SQL tracker store on PostgreSQL and Rasa's Red
 messages over the servers itself (no proxy in front; a proxy would add a hop and a process).
 
 Measured, in this order, on one private PostgreSQL + Redis:
-  ``pg1_``               1 Rasa + 1 action server   (the control: what PostgreSQL alone costs)
+  ``pg1_``               1 Rasa + 1 action server   (the control: what PostgreSQL alone costs;
+                                                     sequential too, to compare with SQLite)
   ``scaleout2_1action_`` 2 Rasa + 1 shared action server
   ``scaleout2_``         2 Rasa + 2 action servers  (one pair per server; sequential too)
 """
@@ -68,6 +69,7 @@ def run(workdir: Path, conversations: int, senders: int, deadline: float, after:
         first = servers.ruta(stack, workdir / "pg-a", **env)
         target = _target([first], [first], services)
         phases.warm_up(target)
+        phases.sequential("pg1_", target, conversations, deadline)
         phases.concurrent("pg1_", target, senders, deadline)
 
         shared = servers.ruta(stack, workdir / "pg-b", action_url=servers.action_url(first), **env)

@@ -59,7 +59,11 @@ def lock_store(redis_url: str) -> dict[str, Any]:
 
 def endpoints(settings: Settings) -> dict[str, Any]:
     config: dict[str, Any] = {
-        "action_endpoint": {"url": os.environ.get("RUTA_ACTION_URL", "http://localhost:5055/webhook")},
+        # Ruta's actions never read the domain: don't serialise it into every action call.
+        "action_endpoint": {
+            "url": os.environ.get("RUTA_ACTION_URL", "http://localhost:5055/webhook"),
+            "enable_selective_domain": True,
+        },
         "tracker_store": tracker_store(settings.tracker_db_url),
     }
     redis_url = os.environ.get("RUTA_REDIS_URL")

@@ -33,10 +33,10 @@ done
 
 if [ "$mode" = shell ]; then
   echo "Ruta shell: type \"hola\" or \"hi\"; /stop to leave. (action server log: .run/actions.log)"
-  .venv/bin/rasa shell --model models/ruta.tar.gz --endpoints .run/endpoints.yml --quiet
+  .venv/bin/python -m bot.rasa_main shell --model models/ruta.tar.gz --endpoints .run/endpoints.yml --quiet
 else
   echo "Ruta on http://localhost:$RASA_PORT — REST /webhooks/rest/webhook, Twilio /webhooks/twilio/webhook, status /status"
-  .venv/bin/rasa run --model models/ruta.tar.gz --endpoints .run/endpoints.yml --credentials .run/credentials.yml \
+  .venv/bin/python -m bot.rasa_main run --model models/ruta.tar.gz --endpoints .run/endpoints.yml --credentials .run/credentials.yml \
     --port "$RASA_PORT" --enable-api &
   pids+=($!)
   wait -n "${pids[@]}" || true

@@ -101,7 +101,9 @@ class Ruta:
         log = self.workdir / "rasa.log"
         self.procs["rasa"] = subprocess.Popen(
             [
-                str(BIN / "rasa"),
+                str(BIN / "python"),
+                "-m",
+                "bot.rasa_main",
                 "run",
                 "--model",
                 str(ensure_model()),

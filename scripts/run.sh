@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-serve}
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+# Rasa's dependencies print pages of deprecation warnings at start; staff need the prompt.
+export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore} TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-3}
 ACTION_PORT=${RUTA_ACTION_PORT:-5055}
 RASA_PORT=${RUTA_PORT:-5005}
 export RUTA_ACTION_URL=${RUTA_ACTION_URL:-http://localhost:$ACTION_PORT/webhook}

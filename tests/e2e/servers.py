@@ -125,8 +125,12 @@ class Ruta:
 
     def start(self) -> Ruta:
         self.env = {**self.env, "RUTA_ACTION_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
-        self.start_actions()
-        self.start_rasa()
+        try:
+            self.start_actions()
+            self.start_rasa()
+        except BaseException:  # a half-started pair must not outlive the test
+            self.stop()
+            raise
         return self
 
     def _stop(self, name: str) -> None:

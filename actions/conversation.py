@@ -41,3 +41,9 @@ class ActionEmergency(RutaAction):
 
 class ActionNearest(RutaAction):
     action_name, handler = "action_nearest", "nearest"
+
+
+class ActionSafetyNet(RutaAction):
+    """Runs before fixed replies so danger words still get the emergency number first."""
+
+    action_name, handler = "action_safety_net", "safety_net"

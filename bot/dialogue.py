@@ -123,6 +123,11 @@ class Dialogue:
     def _menu(self, menu: menus.Menu, state: State) -> Reply:
         return Reply(slots={"menu": menu.encode()}).text(menu.render(state.language))
 
+    def safety_net(self, state: State, turn: Turn) -> Reply:
+        """Before fixed replies (goodbye, hand-off, erasure): nothing, unless the message holds
+        danger words, which ``handle`` has already answered with the emergency number."""
+        return Reply()
+
     def show_menu(self, state: State, turn: Turn) -> Reply:
         reply = Reply(slots={"awaiting": None, "pending_topic": None})
         return reply.extend(self._menu(menus.main_menu(), state))

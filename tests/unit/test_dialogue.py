@@ -113,3 +113,10 @@ def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -
 def test_unknown_town_says_so_and_keeps_waiting_for_a_town(kb: KnowledgeBase) -> None:
     reply = Dialogue(kb).handle("nearest", State(awaiting="town"), Turn("inform_town", "Zzyzxville"))
     assert "No encontré" in _text(reply) and reply.slots["awaiting"] == "town"
+
+
+def test_safety_net_is_silent_unless_there_is_danger(kb: KnowledgeBase) -> None:
+    dialogue = Dialogue(kb)
+    assert dialogue.handle("safety_net", State(), Turn("goodbye", "gracias adios")).messages == []
+    danger = dialogue.handle("safety_net", State(country="mexico"), Turn("goodbye", "gracias pero me quieren matar"))
+    assert danger.messages[0]["text"].startswith("Si estás en peligro ahora, llama al 911")

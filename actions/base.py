@@ -6,6 +6,7 @@ are live within two seconds; a broken edit is refused and the last good content 
 
 from __future__ import annotations
 
+import abc
 import logging
 from typing import Any, Dict, List
 
@@ -68,17 +69,23 @@ def dispatch(reply: Reply, dispatcher: CollectingDispatcher) -> List[Dict[str, A
     return [SlotSet(name, value) for name, value in reply.slots.items()]
 
 
-class RutaAction(Action):
-    """Run one ``Dialogue`` handler. Subclasses only name the action and the handler."""
+class RutaAction(Action, abc.ABC):
+    """Run one ``Dialogue`` handler. Subclasses only name the action and the handler.
+
+    Abstract (``handler_name``), so rasa-sdk does not register this base class as an action.
+    """
 
     action_name: str = ""
-    handler: str = ""
 
     def name(self) -> str:
         return self.action_name
 
+    @abc.abstractmethod
+    def handler_name(self) -> str:
+        """The ``bot.dialogue.Dialogue`` method this action runs."""
+
     def call(self, dialogue: Dialogue, state: State, turn: Turn) -> Reply:
-        return dialogue.handle(self.handler, state, turn)
+        return dialogue.handle(self.handler_name(), state, turn)
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
@@ -88,8 +95,7 @@ class RutaAction(Action):
             kb = store().kb
         except Exception:
             logger.exception("Knowledge base could not be loaded")
-            language = state.language
-            dispatcher.utter_message(text=phrases.say("content_unavailable", language))
+            dispatcher.utter_message(text=phrases.say("content_unavailable", state.language))
             return []
         dialogue = Dialogue(kb, dated_years=Settings.from_env().dated_years)
         return dispatch(self.call(dialogue, state, turn_from(tracker)), dispatcher)

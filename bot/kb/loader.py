@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Type
 
@@ -71,7 +72,11 @@ class KnowledgeBase:
         return file.topics.get(topic) if file else None
 
     def country_aliases(self) -> dict[str, str]:
-        """Folded alias → country id, for entity extraction and menus."""
+        """Folded alias → country id, for entity extraction and menus (computed once per load)."""
+        return self._country_aliases
+
+    @cached_property
+    def _country_aliases(self) -> dict[str, str]:
         aliases: dict[str, str] = {}
         for cid, file in self.countries.items():
             if cid == "regional":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 import logging
+from functools import lru_cache
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -23,12 +24,17 @@ logger = logging.getLogger(__name__)
 _store: KnowledgeStore | None = None
 
 
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The action server's settings, read from the environment once per process."""
+    return Settings.from_env()
+
+
 def store() -> KnowledgeStore:
     """The process's knowledge store, started on first use (no work at import time)."""
     global _store
     if _store is None:
-        settings = Settings.from_env()
-        _store = KnowledgeStore(settings.kb_path)
+        _store = KnowledgeStore(settings().kb_path)
         _store.watch()
     return _store
 
@@ -62,10 +68,7 @@ def turn_from(tracker: Tracker) -> Turn:
 def dispatch(reply: Reply, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
     """Send the reply's messages in order and return its slot changes as events."""
     for message in reply.messages:
-        if "response" in message:
-            dispatcher.utter_message(response=message["response"])
-        else:
-            dispatcher.utter_message(text=message["text"])
+        dispatcher.utter_message(text=message["text"])
     return [SlotSet(name, value) for name, value in reply.slots.items()]
 
 
@@ -97,5 +100,5 @@ class RutaAction(Action, abc.ABC):
             logger.exception("Knowledge base could not be loaded")
             dispatcher.utter_message(text=phrases.say("content_unavailable", state.language))
             return []
-        dialogue = Dialogue(kb, dated_years=Settings.from_env().dated_years)
+        dialogue = Dialogue(kb, dated_years=settings().dated_years)
         return dispatch(self.call(dialogue, state, turn_from(tracker)), dispatcher)

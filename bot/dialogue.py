@@ -15,6 +15,7 @@ from bot import menus, phrases, safety
 from bot.kb import COUNTRIES, TOPICS
 from bot.kb.answer import answer
 from bot.kb.loader import KnowledgeBase
+from bot.nlu.entities import find_country
 from bot.text import fold
 
 TOPIC_INTENTS = {
@@ -73,8 +74,8 @@ class Turn:
 class Reply:
     """Messages to send, in order, and the slots to change.
 
-    A message is ``{"text": ...}`` (already in the person's language) or ``{"response": name}``
-    (a domain response; Rasa picks its es/en variation from the language slot).
+    A message is ``{"text": ...}``, already in the person's language (fixed sentences come from
+    ``bot/phrases.yml``; the domain's own responses are sent by rules, not from here).
     """
 
     messages: list[dict[str, Any]] = field(default_factory=list)
@@ -82,11 +83,6 @@ class Reply:
 
     def text(self, text: str) -> Reply:
         self.messages.append({"text": text})
-        return self
-
-    def response(self, name: str) -> Reply:
-        """A domain response; Rasa picks its es/en variation from the language slot."""
-        self.messages.append({"response": name})
         return self
 
     def say(self, name: str, language: str, **variables: Any) -> Reply:
@@ -145,7 +141,8 @@ class Dialogue:
         if state.awaiting == "town" and turn.text.strip():
             return self.nearest(state, Turn("inform_town", turn.text, city=turn.text))
         if state.awaiting == "country":
-            country = self.match_country(turn.text)
+            found = find_country(turn.text, self.kb.country_aliases())
+            country = found.value if found else None
             if country:
                 return self.set_country(State(**{**state.__dict__, "country": country}), turn).extend(
                     Reply(slots={"country": country})
@@ -197,17 +194,6 @@ class Dialogue:
             return None
         found = self.kb.gazetteer.resolve(town)
         return found.towns[0].country if found.found else None
-
-    def match_country(self, text: str) -> str | None:
-        """A country named in free text (aliases, no accents); None when there is none."""
-        aliases = self.kb.country_aliases()
-        words = fold(text).split()
-        for size in (3, 2, 1):
-            for start in range(len(words) - size + 1):
-                found = aliases.get(" ".join(words[start : start + size]))
-                if found:
-                    return found
-        return None
 
     def set_country(self, state: State, turn: Turn) -> Reply:
         """A country was given (the slot is already filled): finish what was waiting for it."""

@@ -25,7 +25,6 @@ LABELS: dict[str, dict[str, str]] = {
     "nearest": {"es": "Oficina más cercana", "en": "Nearest office"},
     "more": {"es": "Más detalles", "en": "More details"},
     "menu": {"es": "Menú", "en": "Menu"},
-    "change_country": {"es": "Otro país", "en": "Other country"},
     "mexico": {"es": "México", "en": "Mexico"},
     "belize": {"es": "Belice", "en": "Belize"},
     "guatemala": {"es": "Guatemala", "en": "Guatemala"},

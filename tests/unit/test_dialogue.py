@@ -16,7 +16,7 @@ def kb() -> KnowledgeBase:
 
 
 def _text(reply: Reply) -> str:
-    return "\n".join(m.get("text", m.get("response", "")) for m in reply.messages)
+    return "\n".join(m["text"] for m in reply.messages)
 
 
 def _apply(state: State, reply: Reply) -> State:
@@ -120,3 +120,11 @@ def test_safety_net_is_silent_unless_there_is_danger(kb: KnowledgeBase) -> None:
     assert dialogue.handle("safety_net", State(), Turn("goodbye", "gracias adios")).messages == []
     danger = dialogue.handle("safety_net", State(country="mexico"), Turn("goodbye", "gracias pero me quieren matar"))
     assert danger.messages[0]["text"].startswith("Si estás en peligro ahora, llama al 911")
+
+
+def test_a_country_typed_while_one_is_awaited_is_understood_even_misspelt(kb: KnowledgeBase) -> None:
+    state = State(awaiting="country", pending_topic="asylum", menu=menus.country_menu().encode())
+    for text in ("estoy en guate", "guatemla"):
+        reply = Dialogue(kb).handle("fallback", state, Turn("nlu_fallback", text))
+        assert reply.slots["country"] == "guatemala", text
+        assert "Guatemala" in _text(reply)

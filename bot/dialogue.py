@@ -305,7 +305,7 @@ class Dialogue:
         if result.status == "unknown_town":
             return Reply(slots={"awaiting": "town"}).say("unknown_town", state.language, town=typed)
         # the group filter was for this search; the next one starts unfiltered
-        reply = Reply(slots={"awaiting": None, "group": None}).text(place_reply.render(result, state.language))
+        reply = Reply(slots={"awaiting": None, "group": None}).text(place_reply.render(result, state.language, self.kb))
         return reply.extend(self._menu(menus.main_menu(), state))
 
     def _town_label(self, town: Any, state: State) -> str:

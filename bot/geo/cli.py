@@ -52,5 +52,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if code or result.fallback:
             print(render(result, lang).splitlines()[0] if result.fallback else render(result, lang), file=sys.stderr)
         return code
-    print(render(result, lang))
+    print(render(result, lang, kb))
     return code

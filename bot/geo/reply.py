@@ -2,8 +2,19 @@
 
 Each place is written to fit one SMS screen (160 characters) where possible: name, what it does,
 where, who it is for (when it is not for everyone) and the contact details the data has. Only the
-"what it does" text is shortened to make it fit (whole text → first sentence → cut at a word);
-names and contact details are never cut, because a half phone number is worse than a long message.
+"what it does" text is shortened to make it fit; names and contact details are never cut, because a
+half phone number is worse than a long message.
+
+Two things in the "what it does" text are never cut either, even when the line grows past one SMS:
+
+* **How current it is.** A line shows a year: the text's own leading tag ("(2024) ...",
+  "(2017, plan) ..."), else the publication year of the place's newest source (when the caller
+  passes the knowledge base), else the newest year the text mentions. A 2017 office shown without
+  its year reads as today's office.
+* **Warnings.** A sentence that says to check first, that the place was reported closed, or that a
+  service was only a plan ("Confirma antes de ir.", "it was reported closed; check whether it is
+  open") is kept whole. Other sentences give way, in order from the last; the first sentence is cut
+  at a word before it is dropped.
 
 Distances, and why they are sometimes not given:
 
@@ -26,7 +37,10 @@ from bot.geo.gazetteer import Town
 from bot.geo.lookup import LookupResult
 from bot.geo.nearest import Hit, is_specific
 from bot.kb import COUNTRIES
+from bot.kb.loader import KnowledgeBase
+from bot.kb.models import Place
 from bot.menus import LABELS
+from bot.text import fold
 
 Lang = Literal["es", "en"]
 SMS_CHARS = 160
@@ -100,6 +114,27 @@ PHRASES: dict[str, dict[str, str]] = {
 }
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_YEAR = re.compile(r"\b(?:19[5-9][0-9]|20[0-9]{2})\b")
+_TAG = re.compile(r"^\((?=[^)]*\b(?:19|20)[0-9]{2}\b)[^)]*\)\s*")
+"""A leading "(2024)" or "(2017, plan)": the editor's statement of how current the text is."""
+_WARNING = re.compile(
+    r"\b(?:confirm\w*|verific\w*|cerr(?:o|ado|ada|ados|adas|aron)|suspend\w*|ya no|plan|planes|planned"
+    r"|antes de ir|no se sabe|no esta claro|puede haber cambiado|check|closed|no longer|not known|unclear"
+    r"|may have changed)\b"
+)
+"""Words that make a sentence a warning, on folded text (no accents): "Confirma antes de ir",
+"se informó que cerró", "check whether it is open", "there was a plan"."""
+
+
+def is_warning(sentence: str) -> bool:
+    """A sentence the person must not miss: check first, reported closed, only a plan."""
+    return bool(_WARNING.search(fold(sentence)))
+
+
+def source_year(kb: KnowledgeBase, place: Place) -> int | None:
+    """Publication year of the newest document a place cites (None if none is declared)."""
+    years = [kb.sources[ref.id].year for ref in place.sources if ref.id in kb.sources]
+    return max(years) if years else None
 
 
 def country_name(country: str | None, lang: Lang) -> str:
@@ -112,8 +147,10 @@ def candidate_label(town: Town, lang: Lang) -> str:
     return f"{town.name} ({inner})" if inner else town.name
 
 
-def render(result: LookupResult, lang: Lang = "es") -> str:
-    """The whole reply: a header line, then one numbered line per place (nearest first)."""
+def render(result: LookupResult, lang: Lang = "es", kb: KnowledgeBase | None = None) -> str:
+    """The whole reply: a header line, then one numbered line per place (nearest first).
+
+    With ``kb`` a line without its own year tag shows the year of the place's newest source."""
     t = PHRASES[lang]
     if result.status == "unknown_town":
         return t["unknown"].format(query=(result.query or "").strip())
@@ -121,7 +158,10 @@ def render(result: LookupResult, lang: Lang = "es") -> str:
         options = [f"{i}. {candidate_label(town, lang)}" for i, town in enumerate(result.candidates, 1)]
         return "\n".join([t["ambiguous"].format(query=(result.query or "").strip()), *options])
     lines = [_header(result, lang)]
-    lines += [place_line(i, hit, result, lang) for i, hit in enumerate(result.hits, 1)]
+    lines += [
+        place_line(i, hit, result, lang, year=source_year(kb, hit.place) if kb else None)
+        for i, hit in enumerate(result.hits, 1)
+    ]
     return "\n".join(lines)
 
 
@@ -147,8 +187,10 @@ def _header(result: LookupResult, lang: Lang) -> str:
     return t["near"].format(where=where)
 
 
-def place_line(number: int, hit: Hit, result: LookupResult, lang: Lang) -> str:
-    """One place, ≤ 160 characters where possible (only the "what it does" text gives way)."""
+def place_line(number: int, hit: Hit, result: LookupResult, lang: Lang, year: int | None = None) -> str:
+    """One place, ≤ 160 characters where possible (only the "what it does" text gives way, and
+    never its year or a warning). ``year``: the place's newest source, shown when the text has
+    no "(2024)" tag; without it, the newest year the text mentions."""
     t = PHRASES[lang]
     place = hit.place
     fixed = [_where(hit, result, lang)]
@@ -161,7 +203,7 @@ def place_line(number: int, hit: Hit, result: LookupResult, lang: Lang) -> str:
             fixed.append(t[key].format(value))
     head = f"{number}. {place.name}:"
     budget = SMS_CHARS - len(head) - len(" ".join(fixed)) - 2  # two joining spaces
-    does = _fit(getattr(place.does, lang), budget)
+    does = _fit(getattr(place.does, lang), budget, year)
     return " ".join(part for part in (head, does, *fixed) if part)
 
 
@@ -185,18 +227,51 @@ def _join(items: list[str], last: str) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + last + items[-1]
 
 
-def _fit(text: str, budget: int) -> str:
-    """The text, else its first sentence, else cut at a word with "..."; empty when too little room."""
+def _fit(text: str, budget: int, year: int | None = None) -> str:
+    """The "what it does" text in ``budget`` characters where possible, keeping its year tag and
+    every warning sentence whatever the budget.
+
+    Order of giving way: whole text → first sentence, warnings and as many of the other sentences
+    (in order) as fit → first sentence cut at a word with "..." → only the year and the warnings.
+    """
     text = text.strip()
-    if len(text) <= budget:
-        return text
-    first = _SENTENCE_END.split(text, maxsplit=1)[0]
-    if len(first) <= budget:
-        return first
-    if budget < MIN_CUT:
-        return ""
-    cut = text[: budget - 3].rsplit(" ", 1)[0].rstrip(",;:(")
-    return f"{cut}..."
+    tag_match = _TAG.match(text)
+    tag = tag_match.group(0).strip() if tag_match else ""
+    body = text[tag_match.end() :] if tag_match else text
+    if not tag and year is None:
+        mentioned = [int(y) for y in _YEAR.findall(text)]
+        year = max(mentioned) if mentioned else None
+    sentences = [s for s in _SENTENCE_END.split(body) if s]
+
+    def compose(parts: list[str]) -> str:
+        out = " ".join(part for part in parts if part)
+        if tag:
+            return f"{tag} {out}".strip()
+        if year is not None and not re.search(rf"\b{year}\b", out):
+            return f"({year}) {out}".strip()
+        return out
+
+    whole = compose([body])
+    if len(whole) <= budget or not sentences:
+        return whole
+    warnings = [i for i, sentence in enumerate(sentences) if is_warning(sentence)]
+    keep = sorted({0, *warnings})
+    if len(compose([sentences[i] for i in keep])) <= budget:
+        for i in range(1, len(sentences)):
+            trial = sorted({*keep, i})
+            if i not in keep and len(compose([sentences[j] for j in trial])) <= budget:
+                keep = trial
+        return compose([sentences[i] for i in keep])
+    required = [sentences[i] for i in warnings]
+    if 0 not in warnings:
+        room = budget - len(compose(required)) - 1
+        while room >= MIN_CUT:
+            cut = sentences[0][: room - 3].rsplit(" ", 1)[0].rstrip(",;:(")
+            candidate = compose([f"{cut}...", *required])
+            if len(candidate) <= budget:
+                return candidate
+            room -= len(candidate) - budget
+    return compose(required)
 
 
 def as_json(result: LookupResult) -> list[dict[str, Any]]:

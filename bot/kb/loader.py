@@ -11,14 +11,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Type
+from typing import Any, Iterator, Type
 
 from pydantic import BaseModel, ValidationError
 
 from bot.geo.bounds import inside
 from bot.geo.gazetteer import Gazetteer, Town, packaged_towns
 from bot.kb import COUNTRIES, REGIONAL_TOPICS, TOPICS, yaml_lines
-from bot.kb.models import CountryFile, Entry, Place, PlacesFile, SourceDoc, SourcesFile, TownsFile
+from bot.kb.models import CountryFile, Entry, Place, PlacesFile, Question, SourceDoc, SourcesFile, TownsFile
 from bot.text import fold
 
 _LANG_NAMES = {"es": "Spanish", "en": "English"}
@@ -71,6 +71,18 @@ class KnowledgeBase:
         file = self.countries.get(country)
         return file.topics.get(topic) if file else None
 
+    def question(self, country: str, question_id: str) -> Question | None:
+        file = self.countries.get(country)
+        return next((q for q in file.questions if q.id == question_id), None) if file else None
+
+    def all_entries(self) -> Iterator[tuple[str, str, Entry]]:
+        """Every answer Ruta can give: (country id, "topic:<id>" or "question:<id>", entry)."""
+        for cid, file in self.countries.items():
+            for topic, entry in file.topics.items():
+                yield cid, f"topic:{topic}", entry
+            for question in file.questions:
+                yield cid, f"question:{question.id}", question
+
     def country_aliases(self) -> dict[str, str]:
         """Folded alias → country id, for entity extraction and menus (computed once per load)."""
         return self._country_aliases
@@ -99,6 +111,9 @@ def _describe(loc: tuple, msg: str, kind: str) -> str:
     context = ""
     if len(parts) >= 2 and parts[0] == "topics":
         context = f'topic "{parts[1]}": '
+        parts = parts[2:]
+    elif len(parts) >= 2 and parts[0] == "questions" and isinstance(parts[1], int):
+        context = f"question #{parts[1] + 1}: "
         parts = parts[2:]
     elif len(parts) >= 2 and parts[0] in ("places", "towns", "sources") and isinstance(parts[1], int):
         context = f"{parts[0][:-1]} #{parts[1] + 1}: "
@@ -210,6 +225,7 @@ def _check_country(reader: _Reader, path: Path, raw: Any, parsed: CountryFile, s
                     ("topics", topic, "sources", i, "id"),
                     f'topic "{topic}": source "{ref.id}" is not declared in sources.yml',
                 )
+    _check_questions(reader, path, raw, parsed, sources, (*allowed, *TOPICS) if cid == "regional" else allowed)
     if parsed.emergency and parsed.emergency.source.id not in sources:
         reader.error(
             path,
@@ -221,6 +237,39 @@ def _check_country(reader: _Reader, path: Path, raw: Any, parsed: CountryFile, s
         reader.warn(
             path, raw, ("country",), "has no emergency number; the emergency answer will only give general advice"
         )
+
+
+def _check_questions(
+    reader: _Reader, path: Path, raw: Any, parsed: CountryFile, sources: dict, topics: tuple[str, ...]
+) -> None:
+    """Question ids unique, topics known, sources declared, and no phrasing used by two questions
+    of one file (it would make the match a coin toss)."""
+    seen_id: set[str] = set()
+    seen_ask: dict[str, str] = {}
+    for i, question in enumerate(parsed.questions):
+        loc = ("questions", i)
+        who = f'question "{question.id}"'
+        if question.id in seen_id:
+            reader.error(path, raw, loc + ("id",), f"{who}: the id is used twice in this file")
+        seen_id.add(question.id)
+        if question.topic not in topics:
+            reader.error(
+                path, raw, loc + ("topic",), f'{who}: topic "{question.topic}" is not one of: {", ".join(topics)}'
+            )
+        for j, ref in enumerate(question.sources):
+            if ref.id not in sources:
+                reader.error(path, raw, loc + ("sources", j, "id"), f'{who}: source "{ref.id}" is not declared')
+        for lang in ("es", "en"):
+            for k, phrasing in enumerate(getattr(question.ask, lang)):
+                key = fold(phrasing)
+                if seen_ask.get(key, question.id) != question.id:
+                    reader.error(
+                        path,
+                        raw,
+                        loc + ("ask", lang, k),
+                        f'{who}: the phrasing "{phrasing}" is also used by question "{seen_ask[key]}"',
+                    )
+                seen_ask[key] = question.id
 
 
 def load(root: Path) -> KnowledgeBase:

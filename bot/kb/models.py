@@ -87,16 +87,59 @@ class Entry(_Strict):
         return value
 
 
+SourceKind = Literal["official", "unhcr", "r4v", "press", "ngo", "seed", "law"]
+
+
 class SourceDoc(_Strict):
-    """A citable document. ``year`` decides whether answers carry a 'may be dated' line."""
+    """A citable document. Its ``year`` (of publication) decides whether answers carry a 'may be
+    dated' line; ``published`` and ``describes`` let a person and an editor check how current a
+    fact is (a 2025 page can describe a 2023 rule)."""
 
     id: str = Field(..., regex=r"^[a-z0-9][a-z0-9\-]*$")
     title: str
     short: str = Field(..., description="short name shown in answers")
     publisher: str
-    year: int = Field(..., ge=1950, le=2100)
+    year: int = Field(..., ge=1950, le=2100, description="year of publication")
+    published: Optional[dt.date] = Field(None, description="date of publication (YYYY-MM-DD)")
+    describes: Optional[str] = Field(
+        None, regex=r"^[0-9]{4}(-[0-9]{2}){0,2}$", description="date the facts describe: YYYY, YYYY-MM or YYYY-MM-DD"
+    )
+    kind: Optional[SourceKind] = Field(
+        None, description="official, unhcr, r4v, law, press (only for what an authority announced), ngo, seed"
+    )
     file: Optional[str] = None
     url: Optional[str] = None
+    note: str = Field("", description="for editors: disagreements between sources, what was not found")
+
+    @validator("published")
+    def _published_matches_year(cls, value: Optional[dt.date], values: dict) -> Optional[dt.date]:  # noqa: N805
+        if value is not None and values.get("year") is not None and value.year != values["year"]:
+            raise ValueError(f"is in {value.year} but `year` says {values['year']}; make them agree")
+        if value is not None and value > dt.date.today():
+            raise ValueError(f"{value} is in the future")
+        return value
+
+
+class Phrasings(_Strict):
+    """How people ask a question, per language: matched at action time, so an editor's new
+    phrasing is live without retraining the model."""
+
+    es: List[str] = Field(..., min_items=4, description="at least four ways people write it in Spanish")
+    en: List[str] = Field(..., min_items=4, description="at least four ways people write it in English")
+
+    @validator("es", "en", each_item=True)
+    def _not_blank(cls, value: str) -> str:  # noqa: N805
+        if len(value.strip()) < 3:
+            raise ValueError("a phrasing must be a real question of at least 3 characters")
+        return value
+
+
+class Question(Entry):
+    """A specific question inside a topic ("how long does the claim take?"), with its own answer."""
+
+    id: str = Field(..., regex=r"^[a-z0-9][a-z0-9_\-]*$", description="unique within the file")
+    topic: str = Field(..., description="the topic it belongs to (a topic id of this file)")
+    ask: Phrasings
 
 
 class Emergency(_Strict):
@@ -121,6 +164,12 @@ class CountryFile(_Strict):
     emergency: Optional[Emergency] = None
     sources: List[SourceDoc] = []
     topics: Dict[str, Entry]
+    questions: List[Question] = []
+    no_current_source: Optional[str] = Field(
+        None,
+        description="for the report: what was searched for sources from 2023 on and not found "
+        "(required in spirit when fewer than 5 entries cite such a source)",
+    )
 
 
 class SourcesFile(_Strict):

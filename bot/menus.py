@@ -8,6 +8,7 @@ choice).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.kb import COUNTRIES
 
@@ -116,6 +117,29 @@ class Menu:
         if self.kind != "main":
             lines.append(f"0 {LABELS['menu'][language]}")
         return "\n".join(lines)
+
+    def shorter(self, language: str) -> list[str]:
+        """Shorter forms for SMS, shortest last; empty for menus that are the question itself.
+
+        After an answer or under other text, the menu is what a person can ask for again ("0"
+        always brings it back), so SMS may shrink it to make room for the answer: one line, then
+        "1 Más detalles, 0 Menú" (when there is more), then "0 Menú". A country or town menu
+        *is* the question, so it is never shortened. Every number shown keeps its meaning.
+        """
+        if self.kind not in ("main", "after"):
+            return []
+        back = f"0 {LABELS['menu'][language]}"
+        numbered = [f"{i} {label(o, language)}" for i, o in enumerate(self.options, 1)]
+        forms = [", ".join(numbered + ([] if self.kind == "main" else [back]))]
+        if self.options and self.options[0] == "more":
+            forms.append(f"{numbered[0]}, {back}")
+        forms.append(back)
+        return list(dict.fromkeys(forms))
+
+
+def message(menu: Menu, language: str) -> dict[str, Any]:
+    """A ``Reply`` message for ``menu``: its text for every channel, its shorter forms for SMS."""
+    return {"text": menu.render(language), "ruta": {"kind": "menu", "lang": language, "short": menu.shorter(language)}}
 
 
 def town_menu(options: list[str]) -> Menu:

@@ -1,24 +1,33 @@
-"""Turn a knowledge-base entry into the words a person receives: text, source, date, caveat."""
+"""Turn a knowledge-base entry into the words a person receives: text, source, date, caveat.
+
+``Answer.render`` is the whole text (REST, WhatsApp, the staff shell); ``Answer.parts`` is the
+same answer in pieces, so the SMS channel can keep the body whole and shorten only what follows
+it (see ``bot/sms_fit.py``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from bot.kb.loader import KnowledgeBase
-from bot.kb.models import Entry
+from bot.kb.models import Entry, SourceDoc
 
 _LABELS = {
     "es": {
         "source": "Fuente",
         "reviewed": "Revisado",
         "dated": "Parte de esta información es de {year}: puede haber cambiado. Confírmala con la oficina o con ACNUR.",
+        "dated_short": "datos de {year}",
         "cited": "Citas",
     },
     "en": {
         "source": "Source",
         "reviewed": "Reviewed",
         "dated": "Some of this information is from {year}: it may have changed. Check with the office or UNHCR.",
+        "dated_short": "data from {year}",
         "cited": "Cited",
     },
 }
@@ -36,22 +45,60 @@ class Answer:
     footer: str
     dated_note: str | None
     citations: str
+    newest_source: str = ""
+    """The newest document's short name and year ("REDLAC 2020"): the source line when space is short."""
+    dated_year: int | None = None
+    """The oldest source's year when the answer may be dated, else None."""
 
     def render(self, with_more: bool = False) -> str:
         """Summary (or, when asked, the longer part with exact citations), caveat, source line."""
-        parts = [self.more or self.summary] if with_more else [self.summary]
-        if self.dated_note:
-            parts.append(self.dated_note)
-        parts.append(self.footer)
-        if with_more:
-            parts.append(self.citations)
-        return "\n".join(parts)
+        return "\n".join([self.body(with_more), self.tails(with_more)[0]])
+
+    def body(self, with_more: bool = False) -> str:
+        """What the person asked for: the summary, or the longer part when there is one."""
+        return (self.more or self.summary) if with_more else self.summary
+
+    def tails(self, with_more: bool = False) -> list[str]:
+        """What follows the body, richest first; each next one is shorter.
+
+        Caveat + source list (+ citations), then the source list becomes the newest source's
+        name and year, then the caveat joins that line ("Fuente: REDLAC 2020, datos de 2016").
+        The last one always keeps a source name and year, and the year of the oldest data.
+        """
+        labels = _LABELS[self.language]
+        note = [self.dated_note] if self.dated_note else []
+        short = f"{labels['source']}: {self.newest_source or self.footer}"
+        if self.dated_year is not None:
+            merged = f"{short}, {labels['dated_short'].format(year=self.dated_year)}."
+        else:
+            merged = f"{short}."
+        ladder = ["\n".join([*note, self.footer, *([self.citations] if with_more else [])])]
+        ladder += ["\n".join([*note, self.footer]), "\n".join([*note, f"{short}."]), merged]
+        return list(dict.fromkeys(ladder))  # in order, without repeats
+
+    def parts(self, with_more: bool = False) -> dict[str, Any]:
+        """The message contract the SMS channel reads (``bot/sms_fit.py``): JSON-safe."""
+        return {
+            "kind": "answer",
+            "lang": self.language,
+            "body": self.body(with_more),
+            "tails": self.tails(with_more),
+        }
+
+    def message(self, with_more: bool = False) -> dict[str, Any]:
+        """A ``Reply`` message: the whole text for every channel, the parts for SMS."""
+        return {"text": self.render(with_more), "ruta": self.parts(with_more)}
+
+
+def _named(doc: SourceDoc) -> str:
+    """A document's short name with its year, so a reader can judge its age ("REDLAC 2020" as is)."""
+    return doc.short if str(doc.year) in doc.short else f"{doc.short} {doc.year}"
 
 
 def _footer(kb: KnowledgeBase, entry: Entry, language: str) -> str:
-    """Short enough for an SMS: the documents' short names and the review date."""
+    """Short enough for an SMS: the documents' short names with their years, and the review date."""
     labels = _LABELS[language]
-    names = list(dict.fromkeys(kb.sources[ref.id].short for ref in entry.sources))
+    names = list(dict.fromkeys(_named(kb.sources[ref.id]) for ref in entry.sources))
     return f"{labels['source']}: {'; '.join(names)}. {labels['reviewed']}: {entry.last_reviewed.isoformat()}"
 
 
@@ -64,6 +111,15 @@ def _citations(kb: KnowledgeBase, entry: Entry, language: str) -> str:
 def oldest_source_year(kb: KnowledgeBase, entry: Entry) -> int:
     """The oldest document behind an entry: one 2016 fact is enough to make the answer dated."""
     return min(kb.sources[ref.id].year for ref in entry.sources)
+
+
+def newest_source(kb: KnowledgeBase, entry: Entry) -> str:
+    """The newest document's short name with its year ("COMAR (gob.mx) 2026"; "REDLAC 2020" as is).
+
+    On ties the first one listed wins: editors list the main source first.
+    """
+    docs = [kb.sources[ref.id] for ref in entry.sources]
+    return _named(max(docs, key=lambda d: d.year))  # max keeps the first of equals
 
 
 def answer(
@@ -82,6 +138,20 @@ def answer(
     entry = kb.entry(country, topic)
     if entry is None:
         return None
+    return from_entry(kb, entry, topic, country, language, today=today, dated_years=dated_years)
+
+
+def from_entry(
+    kb: KnowledgeBase,
+    entry: Entry,
+    topic: str,
+    country: str,
+    language: str,
+    today: dt.date | None = None,
+    dated_years: int = 2,
+) -> Answer:
+    """The answer for one entry (a topic entry, or anything of the same shape: summary, more,
+    sources, last_reviewed), in ``language`` ("es" when it is neither "es" nor "en")."""
     lang = language if language in _LABELS else "es"
     today = today or dt.date.today()
     year = oldest_source_year(kb, entry)
@@ -96,4 +166,26 @@ def answer(
         _footer(kb, entry, lang),
         dated,
         _citations(kb, entry, lang),
+        newest_source(kb, entry),
+        year if dated else None,
     )
+
+
+def entries(kb: KnowledgeBase) -> Iterator[tuple[str, str, str, tuple[str | int, ...], Entry]]:
+    """Every answer the knowledge base can give: (country, topic, key, YAML path, entry).
+
+    ``key`` is "topic:<id>" or "question:<id>", as in ``KnowledgeBase.all_entries``.
+
+    Topic entries, then question entries (``questions:`` lists with ``id`` and ``topic``) when
+    the loaded files have them, so checks over "every answer" pick new kinds up unchanged. The
+    YAML path (``("topics", "asylum")``, ``("questions", 3)``) finds the entry's line.
+    """
+    for country, file in kb.countries.items():
+        for topic, entry in file.topics.items():
+            yield country, topic, f"topic:{topic}", ("topics", topic), entry
+        questions = getattr(file, "questions", None) or []
+        items = questions.items() if isinstance(questions, dict) else enumerate(questions)
+        for key, question in items:
+            qid = str(getattr(question, "id", key))
+            topic = str(getattr(question, "topic", "") or qid)
+            yield country, topic, f"question:{qid}", ("questions", key), question

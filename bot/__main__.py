@@ -1,7 +1,7 @@
 """``python -m bot …``: the editors' and staff's command line.
 
 kb validate [PATH]          check every knowledge-base file; exit 1 on any error
-kb report [--json]          coverage, stale entries, places without contacts
+kb report [--json]          coverage, stale entries, places without contacts, SMS segments
 kb schema [--out DIR]       write JSON Schemas for editors' autocompletion
 nearest "town" | --lat --lon [--serves G] [--json]
 privacy purge [--days N]    delete conversations older than the retention period
@@ -20,11 +20,12 @@ from bot.config import Settings
 
 
 def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.kb.loader import KBError, load
+    from bot.kb.completeness import load_complete
+    from bot.kb.loader import KBError
 
     root = Path(args.path or settings.kb_path)
     try:
-        kb = load(root)
+        kb = load_complete(root)
     except KBError as exc:
         for issue in exc.issues:
             print(issue)
@@ -38,9 +39,24 @@ def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
             f"warning: {len(no_contact)} of {len(kb.places)} places have no contact details yet "
             f"(fill them in only from a source): {', '.join(no_contact)}"
         )
+    for warning in _sms_warnings(kb, settings):
+        print(f"warning: {warning}")
     n_entries = sum(len(c.topics) for c in kb.countries.values())
     print(f"OK: {len(kb.countries)} files, {n_entries} entries, {len(kb.places)} places.")
     return 0
+
+
+def _sms_measures(kb: object, settings: Settings) -> list:
+    from bot import sms_fit
+
+    return sms_fit.measure(kb, settings.sms_segments, settings.sms_gsm7, dated_years=settings.dated_years)
+
+
+def _sms_warnings(kb: object, settings: Settings) -> list[str]:
+    """Summaries that cannot arrive in one SMS of RUTA_SMS_SEGMENTS: warned, never refused."""
+    from bot import sms_fit
+
+    return sms_fit.warnings(_sms_measures(kb, settings), settings.sms_segments)
 
 
 def _kb_report(args: argparse.Namespace, settings: Settings) -> int:
@@ -55,10 +71,16 @@ def _kb_report(args: argparse.Namespace, settings: Settings) -> int:
         print("The knowledge base has errors; run `python -m bot kb validate` first.", file=sys.stderr)
         return 1
     built = report.build(kb, stale_months=months)
+    from bot import sms_fit
+
+    measures = _sms_measures(kb, settings)
     if args.json:
-        print(json.dumps(built.as_json(), ensure_ascii=False, indent=2))
+        data = {**built.as_json(), "sms": sms_fit.as_json(measures, settings.sms_segments)}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(report.render_text(built, months))
+        print()
+        print(sms_fit.render_text(measures, settings.sms_segments))
     return 0
 
 
@@ -95,6 +117,17 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     return doctor.run(settings)
 
 
+def _days(raw: str) -> int:
+    """A whole number of days, 0 or more (argparse reports anything else as a usage error)."""
+    try:
+        days = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number of days") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {days}")
+    return days
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Ruta tools for editors and staff.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -125,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     privacy = sub.add_parser("privacy", help="privacy tools").add_subparsers(dest="privacy_command", required=True)
     p = privacy.add_parser("purge", help="delete conversations older than the retention period")
-    p.add_argument("--days", type=int, default=None)
+    p.add_argument("--days", type=_days, default=None, help="0 or more (default: RUTA_RETENTION_DAYS)")
     p.add_argument("--db", default=None, help="tracker store URL (default: RUTA_DB_URL)")
     p.set_defaults(func=_privacy_purge)
 

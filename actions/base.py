@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 import logging
+import threading
 from functools import lru_cache
 from typing import Any, Dict, List
 
@@ -15,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import phrases
+from bot import language, locales
 from bot.config import Settings
 from bot.dialogue import SLOTS, Dialogue, Reply, State, Turn
 from bot.kb.store import KnowledgeStore
@@ -55,50 +56,85 @@ def turn_from(tracker: Tracker) -> Turn:
     """The latest message as the handlers need it."""
     message = tracker.latest_message or {}
     number = _entity(tracker, "number")
+    intent = message.get("intent") or {}
     return Turn(
-        intent=(message.get("intent") or {}).get("name") or "",
+        intent=intent.get("name") or "",
         text=message.get("text") or "",
         number=int(number) if number is not None and number.isdigit() else None,
         city=_entity(tracker, "city"),
         lat=_float(_entity(tracker, "lat")),
         lon=_float(_entity(tracker, "lon")),
+        confidence=float(intent.get("confidence") or 0.0),
+        group=_entity(tracker, "group"),
     )
 
 
 def dispatch(reply: Reply, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
     """Send the reply's messages in order and return its slot changes as events."""
     for message in reply.messages:
-        dispatcher.utter_message(text=message["text"])
+        if message.get("ruta"):
+            dispatcher.utter_message(text=message["text"], json_message={"ruta": message["ruta"]})
+        else:
+            dispatcher.utter_message(text=message["text"])
     return [SlotSet(name, value) for name, value in reply.slots.items()]
 
 
 class RutaAction(Action, abc.ABC):
-    """Run one ``Dialogue`` handler. Subclasses only name the action and the handler.
+    """Run the ``Dialogue`` handler of :data:`actions.conversation.HANDLERS` for this action.
 
-    Abstract (``handler_name``), so rasa-sdk does not register this base class as an action.
+    The language is decided here, from the message and the conversation's memory, so the
+    reply and every later one follow the person (no separate language action per message).
     """
 
-    action_name: str = ""
-
-    def name(self) -> str:
-        return self.action_name
-
     @abc.abstractmethod
-    def handler_name(self) -> str:
-        """The ``bot.dialogue.Dialogue`` method this action runs."""
-
-    def call(self, dialogue: Dialogue, state: State, turn: Turn) -> Reply:
-        return dialogue.handle(self.handler_name(), state, turn)
+    def name(self) -> str:
+        """The Rasa action name (abstract, so rasa-sdk does not register this base class)."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        state = State.from_slots({name: tracker.get_slot(name) for name in SLOTS})
+        from actions.conversation import HANDLERS
+
+        slots = {name: tracker.get_slot(name) for name in SLOTS}
+        turn = turn_from(tracker)
+        spoken = language.decide(turn.text, slots.get("language")) if turn.text else slots.get("language")
+        state = State.from_slots({**slots, "language": spoken})
+        events: List[Dict[str, Any]] = []
+        if spoken != slots.get("language"):
+            events.append(SlotSet("language", state.language))
         try:
             kb = store().kb
         except Exception:
             logger.exception("Knowledge base could not be loaded")
-            dispatcher.utter_message(text=phrases.say("content_unavailable", state.language))
-            return []
+            dispatcher.utter_message(text=locales.say("content_unavailable_no_numbers", state.language))
+            return events
         dialogue = Dialogue(kb, dated_years=settings().dated_years)
-        return dispatch(self.call(dialogue, state, turn_from(tracker)), dispatcher)
+        try:
+            reply = HANDLERS[self.name()](dialogue, state, turn)
+        except Exception:
+            logger.exception("The dialogue failed on a message")
+            reply = Reply().text(
+                locales.say("content_unavailable", state.language, numbers=dialogue.emergency_numbers(state.language))
+            )
+        return events + dispatch(reply, dispatcher)
+
+
+def warm_up() -> None:
+    """Load the knowledge base and train the matchers before the first message arrives.
+
+    The first message would otherwise pay for all of it (seconds), past the channels' fallback
+    timeouts; a background thread keeps the server's start-up itself fast.
+    """
+    try:
+        from bot.understand.danger_model import classifier
+        from bot.understand.questions import index_for
+
+        kb = store().kb
+        classifier()
+        index_for(kb)
+        Dialogue(kb).respond(State(), Turn("", "hola"))
+    except Exception:  # a broken knowledge base is reported on the first message instead
+        logger.exception("Warm-up failed")
+
+
+threading.Thread(target=warm_up, name="ruta-warm-up", daemon=True).start()

@@ -11,30 +11,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import menus, phrases, safety
+from bot import locales, menus, phrases
 from bot.kb import COUNTRIES, TOPICS
-from bot.kb.answer import answer
+from bot.kb.answer import answer, from_entry
 from bot.kb.loader import KnowledgeBase
 from bot.nlu.entities import find_country
-from bot.text import fold
+from bot.understand import signals as read_signals
+from bot.understand.questions import GENERAL, REGIONAL, QuestionMatch
+from bot.understand.signals import Signals
+from bot.understand.topics import REGIONAL_TO_TOPIC, TOPIC_INTENTS
 
-TOPIC_INTENTS = {
-    "ask_asylum": "asylum",
-    "ask_documents": "documents",
-    "ask_work_permit": "work_permit",
-    "ask_health": "health",
-    "ask_education": "education",
-    "ask_shelter": "shelter",
-    "ask_legal_aid": "legal_aid",
-    "ask_special_protection": "special_protection",
-    "ask_returnees": "returnees_idp",
-}
-"""Intents name what a person wants; the country comes from a slot, never from the intent."""
+QUESTION_SCORE = 0.55
+"""A question entry answers a message when its best phrasing is at least this similar
+(TF-IDF character n-grams, cosine); below it, the topic's general answer is safer."""
 
-ACKNOWLEDGEMENTS = {"ok", "okay", "oki", "si", "vale", "va", "sale", "bueno", "listo", "yes", "k", "ya", "aja"}
-"""Short replies that need no answer of their own: the menu is the helpful reply."""
+INTENT_CONFIDENCE = 0.5
+"""The trained classifier's topic is used alone only above this confidence."""
 
-SLOTS = ("language", "country", "pending_topic", "last_topic", "menu", "awaiting", "group")
+SLOTS = (
+    "language",
+    "country",
+    "pending_topic",
+    "last_topic",
+    "menu",
+    "awaiting",
+    "group",
+    "origin",
+    "last_question",
+    "pending_question",
+)
 
 
 @dataclass
@@ -48,6 +53,9 @@ class State:
     menu: str | None = None
     awaiting: str | None = None  # "country" or "town": what the last question asked for
     group: str | None = None
+    origin: str | None = None  # the country the person comes from (context, never the answer's country)
+    last_question: str | None = None  # id of the last question entry answered
+    pending_question: str | None = None  # a question entry waiting for the country
 
     @classmethod
     def from_slots(cls, slots: dict[str, Any]) -> State:
@@ -68,6 +76,8 @@ class Turn:
     city: str | None = None
     lat: float | None = None
     lon: float | None = None
+    confidence: float = 0.0
+    group: str | None = None
 
 
 @dataclass
@@ -75,7 +85,7 @@ class Reply:
     """Messages to send, in order, and the slots to change.
 
     A message is ``{"text": ...}``, already in the person's language (fixed sentences come from
-    ``bot/phrases.yml``; the domain's own responses are sent by rules, not from here).
+    the locale catalogues in ``bot/locales``), optionally with ``ruta`` parts for SMS fitting.
     """
 
     messages: list[dict[str, Any]] = field(default_factory=list)
@@ -86,7 +96,7 @@ class Reply:
         return self
 
     def say(self, name: str, language: str, **variables: Any) -> Reply:
-        """A fixed phrase from ``bot/phrases.yml`` in ``language``."""
+        """A fixed phrase from the locale catalogue of ``language``."""
         return self.text(phrases.say(name, language, **variables))
 
     def extend(self, other: Reply) -> Reply:
@@ -105,27 +115,268 @@ class Dialogue:
     # -- entry point -------------------------------------------------------------------------
 
     def handle(self, handler: str, state: State, turn: Turn) -> Reply:
-        """Run ``handler``; danger words anywhere get the emergency answer first."""
+        """Run ``handler`` (a method name); ``respond`` is the one every message goes through."""
+        return getattr(self, handler)(state, turn)
+
+    def respond(self, state: State, turn: Turn) -> Reply:
+        """One message → what to say, from all its signals (see ``bot.understand``).
+
+        Order matters and is the point: a location pin is a place search; danger gets the
+        emergency line first whatever else the message asks; then a bare menu number; then what
+        the message asks (a question entry, a topic, honesty questions), for the country where
+        the person is now; then a country alone (a follow-up or the answer to "which country?").
+        """
+        if turn.lat is not None and turn.lon is not None:
+            return self.nearest(state, turn)
+        sig = read_signals.read(turn.text, self.kb, state.country)
         reply = Reply()
-        if handler != "emergency" and safety.is_emergency(turn.text):
-            reply.extend(self.emergency(state, turn))
+        now = sig.where.now
+        if sig.where.origin and sig.where.origin != state.origin:
+            reply.slots["origin"] = sig.where.origin
+        if now and now != state.country:
+            reply.slots["country"] = now
+            state = State(**{**state.__dict__, "country": now})
+        if turn.group is not None and turn.group != state.group:
+            reply.slots["group"] = turn.group
+            state = State(**{**state.__dict__, "group": turn.group})
+        if sig.danger or sig.who.child_alone:
+            return reply.extend(self._danger(state, turn, sig))
+        return reply.extend(self._understood(state, turn, sig))
+
+    def _understood(self, state: State, turn: Turn, sig: Signals) -> Reply:
+        lang = state.language
+        if sig.number is not None and sig.words <= 3:
+            return self.choose(state, Turn(turn.intent, turn.text, number=sig.number))
+        if sig.act:
+            act_reply = self._act(sig.act, state, turn)
+            if act_reply is not None:
+                return act_reply
+        if sig.guarantee:
+            reply = Reply().say("no_guarantee", lang)
+            return reply.extend(self._answer_or_ask(state, "legal_aid"))
+        question = self._question(sig, state)
+        topic = self._topic(sig, turn)
+        if sig.contact and (question is None or question.score < QUESTION_SCORE + 0.15):
+            return self._contact(state, topic)
+        if question is not None:
+            return self._answer_question(state, question)
+        if topic == "nearest" or (topic is None and turn.intent == "nearest_office"):
+            return self.nearest(state, Turn("nearest_office", turn.text, city=sig.where.town or turn.city))
+        if topic is not None:
+            return self.ask_topic(state, Turn(turn.intent, turn.text, city=sig.where.town or turn.city), topic)
+        if sig.where.mentions:
+            return self._place_named(state, turn, sig)
+        return self.fallback(state, turn)
+
+    def _act(self, act: str, state: State, turn: Turn) -> Reply | None:
+        lang = state.language
+        if act == "greet":
+            return Reply().say("greet", lang).extend(self.show_menu(state, turn))
+        if act == "thanks":
+            return Reply().say("thanks", lang)
+        if act == "goodbye":
+            return Reply().say("goodbye", lang)
+        if act in ("menu", "ack"):
+            return self.show_menu(state, turn)
+        if act == "more":
+            return self.more(state, turn)
+        if act == "handoff":
+            return Reply().say("human_handoff", lang)
+        if act == "erase":
+            return Reply().say("erase_data", lang)
+        if act == "change_country":
+            return self.change_country(state, turn)
+        if act == "sources":
+            return self.sources(state, turn)
+        return None
+
+    # -- what the message asks ---------------------------------------------------------------
+
+    def _question(self, sig: Signals, state: State) -> QuestionMatch | None:
+        """The best question entry, when it is a clear match for where the person is."""
+        candidates = sig.questions
+        if not candidates or candidates[0].score < QUESTION_SCORE or candidates[0].country == GENERAL:
+            return None  # nothing close, or a general way of asking about a topic is closer
+        best = candidates[0]
+        country = state.country
+        if country and best.country == REGIONAL:
+            own = next((c for c in candidates if c.country == country and c.question == best.question), None)
+            if own and own.score >= best.score - 0.05:
+                return own
+        return best
+
+    def _topic(self, sig: Signals, turn: Turn) -> str | None:
+        """The topic from the locale words (the question part weighs more), else the classifier's."""
+        words = sig.topic_words
+        intent_topic = TOPIC_INTENTS.get(turn.intent)
+        if turn.intent == "nearest_office":
+            intent_topic = "nearest"
+        if words:
+            ranked = sorted(words.items(), key=lambda kv: -kv[1])
+            top = [t for t, w in ranked if w == ranked[0][1]]
+            if intent_topic in top:
+                return intent_topic
+            if len(top) == 1:
+                return top[0]
+            if "nearest" in top:
+                return "nearest"
+            return top[0] if turn.confidence < INTENT_CONFIDENCE else (intent_topic or top[0])
+        if intent_topic and turn.confidence >= INTENT_CONFIDENCE:
+            return intent_topic
+        return None
+
+    def _answer_or_ask(self, state: State, topic: str) -> Reply:
+        if state.country is None:
+            reply = Reply(slots={"pending_topic": topic, "awaiting": "country"})
+            return reply.extend(self._menu(menus.country_menu(), state))
+        return self._answer(state, topic)
+
+    def _answer_question(self, state: State, match: QuestionMatch) -> Reply:
+        if match.country == REGIONAL:
+            reply = self._render_entry(state, REGIONAL, match.question)
             if state.country is None:
-                return reply
-        method = getattr(self, handler)
-        return reply.extend(method(state, turn))
+                topic = REGIONAL_TO_TOPIC.get(match.topic, match.topic)
+                reply.slots.update({"pending_topic": topic, "awaiting": "country"})
+                reply.say("regional_then_country", state.language)
+                return reply.extend(self._menu(menus.country_menu(), state))
+            return reply.extend(self._menu(menus.after_answer_menu(match.topic, False), state))
+        if state.country is None:
+            reply = Reply(
+                slots={"pending_question": match.question, "pending_topic": match.topic, "awaiting": "country"}
+            )
+            return reply.extend(self._menu(menus.country_menu(), state))
+        if self.kb.question(state.country, match.question) is None:
+            return self._answer(state, match.topic)
+        return self._render_entry(state, state.country, match.question).extend(
+            self._menu(menus.after_answer_menu(match.topic, False), state)
+        )
+
+    def _render_entry(self, state: State, country: str, question_id: str) -> Reply:
+        entry = self.kb.question(country, question_id)
+        assert entry is not None
+        found = from_entry(self.kb, entry, entry.topic, country, state.language, dated_years=self.dated_years)
+        reply = Reply(
+            slots={
+                "last_question": question_id,
+                "last_topic": entry.topic,
+                "pending_question": None,
+                "pending_topic": None,
+                "awaiting": None,
+            }
+        )
+        reply.messages.append(found.message() if hasattr(found, "message") else {"text": found.render()})
+        return reply
+
+    def _contact(self, state: State, topic: str | None) -> Reply:
+        """Asked for a phone, address or hours: only what a source gives, and who can confirm."""
+        lang = state.language
+        places = [p for p in self.kb.places if state.country is None or p.country == state.country]
+        if topic in (None, "asylum", "nearest", "documents"):
+            places = [p for p in places if p.place.kind == "asylum_office"] or places
+        with_contact = [p for p in places if p.place.phone or p.place.address or p.place.hours or p.place.website]
+        reply = Reply()
+        if not places:
+            return reply.say("no_contact_unknown", lang).extend(self._menu(menus.main_menu(), state))
+        if with_contact:
+            for item in with_contact[:3]:
+                place = item.place
+                details = "; ".join(
+                    part for part in (place.address, place.city, place.phone, place.hours, place.website) if part
+                )
+                reply.say("contact_known", lang, place=place.name, details=details)
+        known = ", ".join(dict.fromkeys(f"{p.place.name} ({p.place.city})" for p in places[:3]))
+        if len(with_contact) < len(places):
+            reply.say("no_contact", lang, known=known)
+        return reply.extend(self._menu(menus.main_menu(), state))
+
+    def _place_named(self, state: State, turn: Turn, sig: Signals) -> Reply:
+        """Only a country or a town: finish what waited for it, follow up, or look up places."""
+        if state.awaiting == "town" and sig.where.town:
+            return self.nearest(state, Turn("inform_town", turn.text, city=sig.where.town))
+        if sig.where.now is None and sig.where.town is None:
+            # only an origin or a destination: which country the person is in is still unknown
+            if state.country is None:
+                return self.change_country(state, turn)
+            return self.fallback(state, turn)
+        if state.pending_question or state.pending_topic or state.awaiting in ("country", "town"):
+            return self.set_country(state, turn)
+        if sig.where.town and sig.where.mentions[-1].via == "town" and not sig.follow_up:
+            return self.nearest(state, Turn("inform_town", turn.text, city=sig.where.town))
+        if state.last_question and self.kb.question(state.country or "", state.last_question):
+            return self._render_entry(state, state.country or "", state.last_question).extend(
+                self._menu(menus.after_answer_menu(state.last_topic or "asylum", False), state)
+            )
+        if state.last_topic:
+            return self._answer(state, state.last_topic)
+        return self.set_country(state, turn)
+
+    def _danger(self, state: State, turn: Turn, sig: Signals) -> Reply:
+        """The emergency line first, then what helps for this kind of danger."""
+        lang = state.language
+        reply = self._emergency_line(state)
+        child = sig.who.child_alone
+        if child:
+            reply.say("child_alone", lang)
+        if state.country is None:
+            reply.slots.update({"pending_topic": "special_protection" if child else "emergency", "awaiting": "country"})
+            return reply.extend(self._menu(menus.country_menu(), state))
+        if child:
+            if self.kb.question(state.country, "children_alone"):
+                match = QuestionMatch(state.country, "children_alone", "special_protection", 1.0)
+                return reply.extend(self._answer_question(state, match))
+            return reply.extend(self._answer(state, "special_protection"))
+        asked = self._question(sig, state)
+        if asked is not None and asked.topic != "emergency":
+            return reply.extend(self._answer_question(state, asked))
+        return reply.extend(self._answer(state, "emergency"))
+
+    def _emergency_line(self, state: State) -> Reply:
+        lang = state.language
+        if (
+            state.country is None
+            or not self.kb.countries.get(state.country)
+            or not self.kb.countries[state.country].emergency
+        ):
+            return Reply().say("emergency_numbers", lang, numbers=self.emergency_numbers(lang))
+        emergency = self.kb.countries[state.country].emergency
+        assert emergency is not None
+        return Reply().say("emergency_call", lang, number=emergency.number, label=getattr(emergency.label, lang))
+
+    def emergency_numbers(self, language: str) -> str:
+        """Every country's emergency number, from the knowledge base ("México 911 · Guatemala 110 · …")."""
+        return " · ".join(
+            f"{getattr(f.name, language, f.name.es)} {f.emergency.number}"
+            for cid, f in self.kb.countries.items()
+            if cid != REGIONAL and f.emergency
+        )
+
+    def sources(self, state: State, turn: Turn) -> Reply:
+        """Staff: the exact citations of the last answer (people get the source name and date)."""
+        lang = state.language
+        entry = None
+        if state.country and state.last_question:
+            entry = self.kb.question(state.country, state.last_question) or self.kb.question(
+                REGIONAL, state.last_question
+            )
+        if entry is None and state.country and state.last_topic:
+            entry = self.kb.entry(state.country, state.last_topic)
+        if entry is None:
+            return Reply().say("sources_none", lang)
+        lines = [locales.say("sources_header", lang)]
+        for ref in entry.sources:
+            doc = self.kb.sources[ref.id]
+            lines.append(
+                f"- {doc.short}: {doc.title} ({doc.publisher}, {doc.year}) {doc.url or doc.file or ''} · {ref.where}"
+            )
+        return Reply().text("\n".join(lines))
 
     # -- menus -------------------------------------------------------------------------------
 
     def _menu(self, menu: menus.Menu, state: State) -> Reply:
-        return Reply(slots={"menu": menu.encode()}).text(menu.render(state.language))
-
-    def safety_net(self, state: State, turn: Turn) -> Reply:
-        """Before fixed replies (goodbye, hand-off, erasure): nothing, unless the message holds
-        danger words, which ``handle`` has already answered with the emergency number."""
-        return Reply()
+        return Reply(messages=[menus.message(menu, state.language)], slots={"menu": menu.encode()})
 
     def show_menu(self, state: State, turn: Turn) -> Reply:
-        reply = Reply(slots={"awaiting": None, "pending_topic": None})
+        reply = Reply(slots={"awaiting": None, "pending_topic": None, "pending_question": None})
         return reply.extend(self._menu(menus.main_menu(), state))
 
     def fallback(self, state: State, turn: Turn) -> Reply:
@@ -134,8 +385,6 @@ class Dialogue:
         A named town is the one thing safe to act on ("im in tapachula what do i do"): the
         nearest help points. Nothing else is guessed.
         """
-        if fold(turn.text) in ACKNOWLEDGEMENTS:
-            return self.show_menu(state, turn)
         if turn.city:
             return self.nearest(state, turn)
         if state.awaiting == "town" and turn.text.strip():
@@ -173,15 +422,26 @@ class Dialogue:
     def _answer(self, state: State, topic: str, with_more: bool = False) -> Reply:
         assert state.country is not None
         found = answer(self.kb, topic, state.country, state.language, dated_years=self.dated_years)
-        reply = Reply(slots={"last_topic": topic, "pending_topic": None, "awaiting": None})
+        reply = Reply(slots={"last_topic": topic, "last_question": None, "pending_topic": None, "awaiting": None})
         if found is None:
             reply.say("no_entry", state.language)
             return reply.extend(self._menu(menus.main_menu(), state))
-        reply.text(found.render(with_more=with_more))
+        reply.messages.append(
+            found.message(with_more) if hasattr(found, "message") else {"text": found.render(with_more)}
+        )
         has_more = bool(found.more) and not with_more
         return reply.extend(self._menu(menus.after_answer_menu(topic, has_more), state))
 
     def more(self, state: State, turn: Turn) -> Reply:
+        if state.last_question and state.country:
+            entry = self.kb.question(state.country, state.last_question) or self.kb.question(
+                REGIONAL, state.last_question
+            )
+            if entry is not None and entry.more is not None:
+                owner = state.country if self.kb.question(state.country, state.last_question) else REGIONAL
+                found = from_entry(self.kb, entry, entry.topic, owner, state.language, dated_years=self.dated_years)
+                reply = Reply(messages=[found.message(with_more=True)])
+                return reply.extend(self._menu(menus.after_answer_menu(entry.topic, False), state))
         if state.last_topic and state.country:
             return self._answer(state, state.last_topic, with_more=True)
         return Reply().say("no_more", state.language).extend(self._menu(menus.main_menu(), state))
@@ -201,6 +461,9 @@ class Dialogue:
             return self.change_country(state, turn)
         if state.awaiting == "town":
             return self.nearest(state, Turn("nearest_office", turn.text))
+        if state.pending_question and self.kb.question(state.country, state.pending_question):
+            match = QuestionMatch(state.country, state.pending_question, state.pending_topic or "asylum", 1.0)
+            return self._answer_question(state, match)
         if state.pending_topic:
             if state.pending_topic == "emergency":
                 return self.emergency(state, turn)
@@ -245,20 +508,10 @@ class Dialogue:
 
     def emergency(self, state: State, turn: Turn) -> Reply:
         """The emergency number first; then the country's advice, or a question for the country."""
-        lang = state.language
+        reply = self._emergency_line(state)
         if state.country is None:
-            numbers = [
-                f"{getattr(f.name, lang)} {f.emergency.number}"
-                for cid, f in self.kb.countries.items()
-                if cid != "regional" and f.emergency
-            ]
-            reply = Reply(slots={"pending_topic": "emergency", "awaiting": "country"})
-            reply.say("emergency_numbers", state.language, numbers=" · ".join(numbers))
+            reply.slots.update({"pending_topic": "emergency", "awaiting": "country"})
             return reply.extend(self._menu(menus.country_menu(), state))
-        file = self.kb.countries[state.country]
-        reply = Reply()
-        if file.emergency:
-            reply.say("emergency_call", lang, number=file.emergency.number, label=getattr(file.emergency.label, lang))
         return reply.extend(self._answer(state, "emergency"))
 
     # -- places ------------------------------------------------------------------------------

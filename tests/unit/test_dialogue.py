@@ -1,4 +1,5 @@
-"""Conversation logic over the real knowledge base, without Rasa."""
+"""Conversation logic over the real knowledge base, without Rasa: every message goes through
+``Dialogue.respond``, as it does behind ``action_respond``."""
 
 from __future__ import annotations
 
@@ -23,56 +24,85 @@ def _apply(state: State, reply: Reply) -> State:
     return State(**{**state.__dict__, **reply.slots})
 
 
+def talk(kb: KnowledgeBase, messages: list[str], state: State | None = None) -> tuple[list[str], State]:
+    """Send messages in turn (no trained intent: the signals alone must carry them)."""
+    dialogue, state = Dialogue(kb), state or State()
+    texts = []
+    for message in messages:
+        reply = dialogue.respond(state, Turn("", message))
+        texts.append(_text(reply))
+        state = _apply(state, reply)
+    return texts, state
+
+
 def test_topic_without_country_asks_for_it_then_a_number_answers(kb: KnowledgeBase) -> None:
-    dialogue, state = Dialogue(kb), State()
-    reply = dialogue.handle("topic", state, Turn("ask_asylum", "asilo"))
-    assert reply.slots["pending_topic"] == "asylum"
-    assert "3 Guatemala" in _text(reply)
-    state = _apply(state, reply)
-    reply = dialogue.handle("choose", state, Turn("choose_option", "3", number=3))
-    assert reply.slots["country"] == "guatemala"
-    assert "Guatemala" in _text(reply) and "Fuente:" in _text(reply) and "Revisado:" in _text(reply)
+    texts, state = talk(kb, ["asilo", "3"])
+    assert "3 Guatemala" in texts[0]
+    assert state.country == "guatemala"
+    assert "Guatemala" in texts[1] and "Fuente:" in texts[1] and "Revisado:" in texts[1]
 
 
-def test_answer_in_english_carries_source_date_and_dated_note(kb: KnowledgeBase) -> None:
-    reply = Dialogue(kb).handle("topic", State(language="en", country="mexico"), Turn("ask_asylum", "asylum"))
-    text = _text(reply)
-    assert "COMAR" in text and "Source:" in text and "Reviewed:" in text
-    assert "may have changed" in text
+def test_answer_in_english_carries_source_and_date(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["how do i ask for asylum in mexico"], State(language="en"))
+    assert "COMAR" in texts[0] and "Source:" in texts[0] and "Reviewed:" in texts[0]
 
 
-def test_more_gives_the_longer_text_with_exact_citations(kb: KnowledgeBase) -> None:
-    state = State(country="mexico", last_topic="asylum")
-    text = _text(Dialogue(kb).handle("more", state, Turn("more", "mas")))
-    assert "Citas:" in text and "lines" in text
-
-
-def test_emergency_number_comes_first(kb: KnowledgeBase) -> None:
-    reply = Dialogue(kb).handle("topic", State(country="guatemala"), Turn("ask_work_permit", "me quieren matar"))
-    assert reply.messages[0]["text"].startswith("Si estás en peligro ahora, llama al 110")
+def test_emergency_number_comes_first_whatever_else_is_asked(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["permiso de trabajo, pero me quieren matar"], State(country="guatemala"))
+    assert texts[0].startswith("Si estás en peligro ahora, llama al 110")
 
 
 def test_emergency_without_country_lists_numbers_then_asks(kb: KnowledgeBase) -> None:
-    reply = Dialogue(kb).handle("emergency", State(), Turn("emergency", "peligro"))
-    first = reply.messages[0]["text"]
-    assert "911" in first and "110" in first
-    assert reply.slots["awaiting"] == "country"
+    texts, state = talk(kb, ["trae pistola y dice que me va a buscar"])
+    assert "911" in texts[0] and "110" in texts[0]
+    assert state.awaiting == "country"
+
+
+def test_child_alone_gets_the_emergency_line_and_child_protection(kb: KnowledgeBase) -> None:
+    texts, state = talk(kb, ["tengo 13 y ando sin mis papás en guatemala"])
+    assert texts[0].startswith("Si estás en peligro ahora, llama al 110")
+    assert "niñ" in texts[0].lower()
+    assert "Escribe un número del 1" not in texts[0]
+
+
+def test_where_now_wins_over_where_from(kb: KnowledgeBase) -> None:
+    texts, state = talk(kb, ["soy salvadoreño pero ya vivo en Guatemala, ¿me pueden dar refugio aquí?"])
+    assert state.country == "guatemala" and state.origin == "el_salvador"
+
+
+def test_follow_up_gives_the_same_topic_for_the_new_country(kb: KnowledgeBase) -> None:
+    texts, state = talk(kb, ["como pido asilo en mexico", "¿y en Panamá cómo es?", "what about belize"])
+    assert "COMAR" in texts[0]
+    assert state.country == "belize" and state.last_topic == "asylum"
+    assert "Panamá" in texts[1] and "Belize" in texts[2]
 
 
 def test_out_of_range_number_repeats_the_menu(kb: KnowledgeBase) -> None:
     state = State(menu=menus.country_menu().encode())
-    text = _text(Dialogue(kb).handle("choose", state, Turn("choose_option", "9", number=9)))
-    assert "del 1 al 7" in text and "1 México" in text
+    texts, _ = talk(kb, ["9"], state)
+    assert "del 1 al 7" in texts[0] and "1 México" in texts[0]
 
 
-def test_town_named_with_a_topic_sets_the_country(kb: KnowledgeBase) -> None:
-    reply = Dialogue(kb).handle("topic", State(), Turn("ask_work_permit", "trabajo en tapachula", city="Tapachula"))
-    assert reply.slots["country"] == "mexico"
+def test_a_number_inside_a_sentence_is_not_a_menu_choice(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["tengo 2 hijos y necesito albergue en tapachula"], State(menu=menus.main_menu().encode()))
+    assert "Escribe un número del 1" not in texts[0]
 
 
 def test_fallback_is_honest_and_offers_the_menu(kb: KnowledgeBase) -> None:
-    text = _text(Dialogue(kb).handle("fallback", State(language="en"), Turn("nlu_fallback", "xyzzy")))
-    assert "did not understand" in text and "1 Apply for asylum" in text
+    texts, _ = talk(kb, ["xyzzy"], State(language="en"))
+    assert "did not understand" in texts[0] and "1 Apply for asylum" in texts[0]
+
+
+def test_guarantee_is_never_promised(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["me van a aprobar el asilo? me lo garantizas?"], State(country="mexico"))
+    assert "Nadie puede garantizar" in texts[0]
+
+
+def test_contact_details_never_invented(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["cual es el telefono de la oficina de asilo"], State(country="belize"))
+    known = {p.place.phone for p in kb.places if p.place.phone}
+    digits = [w for w in texts[0].replace("-", " ").split() if sum(c.isdigit() for c in w) >= 7]
+    assert all(any(d in k.replace("-", " ") for k in known) for d in digits)
 
 
 def test_every_country_has_an_emergency_number(kb: KnowledgeBase) -> None:
@@ -87,14 +117,11 @@ def test_menu_numbers_resolve_to_what_is_shown() -> None:
         lines = menu.render(language).splitlines()[1:]
         for number, line in enumerate(lines, 1):
             assert line.startswith(f"{number} ")
-            assert line[len(f"{number} ") :] == menus.LABELS[menu.pick(number)][language]
+            assert line[len(f"{number} ") :] == menus.label(menu.pick(number), language)
 
 
 def test_shelter_for_a_group_in_a_town_lists_places_then_forgets_the_filter(kb: KnowledgeBase) -> None:
-    state = State(group="children")
-    reply = Dialogue(kb).handle(
-        "topic", state, Turn("ask_shelter", "albergue para niños en tapachula", city="Tapachula")
-    )
+    reply = Dialogue(kb).respond(State(), Turn("ask_shelter", "albergue para niños en tapachula", group="children"))
     text = _text(reply)
     assert "Tapachula" in text and ("niñas" in text or "niños" in text)
     assert reply.slots["group"] is None
@@ -102,29 +129,27 @@ def test_shelter_for_a_group_in_a_town_lists_places_then_forgets_the_filter(kb: 
 
 def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
     dialogue = Dialogue(kb)
-    reply = dialogue.handle("nearest", State(), Turn("inform_town", "san marcos", city="San Marcos"))
+    reply = dialogue.respond(State(awaiting="town"), Turn("inform_town", "san marcos", city="San Marcos"))
     listing = _text(reply)
     assert "San Marcos, San Marcos (Guatemala)" in listing
     number = next(int(line.split()[0]) for line in listing.splitlines() if "(Guatemala)" in line)
-    picked = dialogue.handle("choose", _apply(State(), reply), Turn("choose_option", str(number), number=number))
+    picked = dialogue.respond(_apply(State(), reply), Turn("choose_option", str(number)))
     assert "Lugares más cercanos a San Marcos" in _text(picked) and "Tecún Umán" in _text(picked)
 
 
 def test_unknown_town_says_so_and_keeps_waiting_for_a_town(kb: KnowledgeBase) -> None:
-    reply = Dialogue(kb).handle("nearest", State(awaiting="town"), Turn("inform_town", "Zzyzxville"))
+    reply = Dialogue(kb).respond(State(awaiting="town"), Turn("inform_town", "Zzyzxville"))
     assert "No encontré" in _text(reply) and reply.slots["awaiting"] == "town"
-
-
-def test_safety_net_is_silent_unless_there_is_danger(kb: KnowledgeBase) -> None:
-    dialogue = Dialogue(kb)
-    assert dialogue.handle("safety_net", State(), Turn("goodbye", "gracias adios")).messages == []
-    danger = dialogue.handle("safety_net", State(country="mexico"), Turn("goodbye", "gracias pero me quieren matar"))
-    assert danger.messages[0]["text"].startswith("Si estás en peligro ahora, llama al 911")
 
 
 def test_a_country_typed_while_one_is_awaited_is_understood_even_misspelt(kb: KnowledgeBase) -> None:
     state = State(awaiting="country", pending_topic="asylum", menu=menus.country_menu().encode())
     for text in ("estoy en guate", "guatemla"):
-        reply = Dialogue(kb).handle("fallback", state, Turn("nlu_fallback", text))
-        assert reply.slots["country"] == "guatemala", text
-        assert "Guatemala" in _text(reply)
+        texts, after = talk(kb, [text], state)
+        assert after.country == "guatemala", text
+        assert "Guatemala" in texts[0]
+
+
+def test_staff_get_citations_on_request(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["como pido asilo en mexico", "fuentes"])
+    assert "Fuentes de la última respuesta" in texts[1] and "·" in texts[1]

@@ -1,0 +1,81 @@
+"""One catalogue per language: every fixed sentence and every word list Ruta reads with.
+
+Why files, not code: a new language is a new ``<lang>.yml`` beside these (plus NLU data and
+content), and editors can fix a word list without touching Python. The set of languages is the
+set of files. One fallback rule everywhere: a key missing in a language comes from
+:data:`DEFAULT` (Spanish, the language most people Ruta serves write).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DIR = Path(__file__).resolve().parent
+DEFAULT = "es"
+
+
+@cache
+def _catalogue(language: str) -> dict[str, Any]:
+    with (DIR / f"{language}.yml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def languages() -> tuple[str, ...]:
+    """Languages Ruta can speak: one file each, the default first."""
+    found = sorted(p.stem for p in DIR.glob("*.yml"))
+    return (DEFAULT, *[lang for lang in found if lang != DEFAULT])
+
+
+def supported(language: str | None) -> str:
+    """``language`` when Ruta has a catalogue for it, else the default."""
+    return language if language in languages() else DEFAULT
+
+
+def _lookup(section: str, key: str, language: str) -> Any:
+    for lang in (supported(language), DEFAULT):
+        value = _catalogue(lang).get(section, {}).get(key)
+        if value is not None:
+            return value
+    raise KeyError(f"{section}.{key} is in no locale file (not even {DEFAULT}.yml)")
+
+
+def say(key: str, language: str, **variables: Any) -> str:
+    """The fixed sentence ``key`` in ``language`` (or the default), ``{variables}`` filled in."""
+    return str(_lookup("phrases", key, language)).format(**variables)
+
+
+def text(section: str, key: str, language: str, **variables: Any) -> str:
+    """Any other catalogue text (``menus``, ``labels``, ``answer``)."""
+    return str(_lookup(section, key, language)).format(**variables)
+
+
+def words(key: str, language: str | None = None) -> Any:
+    """The word list ``key`` of one language, or — with no language — of all languages merged.
+
+    Messages mix languages ("necesito un work permit"), so understanding reads every language's
+    lists; a list is a list of strings, or a mapping of such lists (danger kinds, topics).
+    """
+    langs = [supported(language)] if language else list(languages())
+    merged: Any = None
+    for lang in langs:
+        value = _catalogue(lang).get("words", {}).get(key)
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            merged = merged or {}
+            for sub, items in value.items():
+                merged.setdefault(sub, [])
+                merged[sub] += [i for i in items or [] if i not in merged[sub]]
+        else:
+            merged = (merged or []) + [i for i in value if i not in (merged or [])]
+    return merged if merged is not None else []
+
+
+def keys(language: str) -> dict[str, set[str]]:
+    """Section → keys a locale defines (the completeness test compares them across files)."""
+    data = _catalogue(language)
+    return {section: set(values) for section, values in data.items() if isinstance(values, dict)}

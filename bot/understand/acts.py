@@ -1,0 +1,114 @@
+"""The conversational act of a message: a menu number, thanks, a greeting, "more", erase...
+
+An act is read only when the message is nothing but that act ("gracias", "ok gracias", "2",
+"opción 3"): "hola, necesito asilo en México" is a question with a greeting, and a number inside
+a sentence ("tengo 13 años") is never a menu choice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot import locales
+from bot.understand import patterns
+
+_NUMBER_WORDS = {
+    "cero": 0, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
+    "ocho": 8, "nueve": 9, "diez": 10, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_CHOICE = re.compile(
+    r"^(?:(?:opcion|option|numero|number|el|la|la opcion|the|no|n|#)\s*)?(\d{1,2}|[a-z]+)"
+    r"(?:\s+(?:porfa|por favor|please|pls|plis))?$"
+)
+_FILLER = {
+    "por",
+    "favor",
+    "porfa",
+    "plis",
+    "pls",
+    "please",
+    "ruta",
+    "bot",
+    "muchas",
+    "mucho",
+    "so",
+    "much",
+    "a",
+    "lot",
+    "y",
+    "and",
+    "de",
+    "nuevo",
+    "again",
+    "oye",
+    "oiga",
+    "senor",
+    "senora",
+    "amigo",
+    "amiga",
+    "todo",
+    "everything",
+    "for",
+    "the",
+    "info",
+}
+
+ACTS = (
+    ("erase", "erase_words"),
+    ("sources", "sources_words"),
+    ("handoff", "handoff_words"),
+    ("change_country", "change_country_words"),
+    ("goodbye", "goodbyes"),
+    ("thanks", "thanks"),
+    ("more", "more_words"),
+    ("menu", "menu_words"),
+    ("greet", "greetings"),
+    ("ack", "acknowledgements"),
+)
+"""Checked in this order; the first act whose words cover the whole message wins."""
+
+
+def number(folded: str) -> int | None:
+    """The menu choice in a message that is only a number ("2", "opción 3", "dos")."""
+    match = _CHOICE.match(folded.strip())
+    if not match:
+        return None
+    value = match.group(1)
+    if value.isdigit():
+        return int(value)
+    return _NUMBER_WORDS.get(value)
+
+
+def _covers(entries: list[str], folded: str) -> bool:
+    """True when the list's phrases (overlapping allowed) cover every word but filler."""
+    pattern = patterns.matcher(entries)
+    if pattern is None:
+        return False
+    covered = [False] * len(folded)
+    for word in re.finditer(r"\S+", folded):
+        match = pattern.match(folded, word.start())
+        if match:
+            covered[match.start() : match.end()] = [True] * (match.end() - match.start())
+    leftover = [w.group() for w in re.finditer(r"\S+", folded) if not all(covered[w.start() : w.end()])]
+    return any(covered) and not [w for w in leftover if w not in _FILLER]
+
+
+def read(folded: str) -> str | None:
+    """The act that is the whole message, or None when the message asks something.
+
+    Acts may combine ("ok gracias", "hola buenas tardes"): when the act words together cover
+    the message, the first act of :data:`ACTS` present names it.
+    """
+    if not folded:
+        return None
+    present = [act for act, key in ACTS if patterns.has(locales.words(key), folded)]
+    if not present:
+        return None
+    every = [w for _, key in ACTS if _ in present for w in locales.words(key)]
+    return present[0] if _covers(every, folded) else None
+
+
+def mixed_acts(folded: str) -> set[str]:
+    """Acts that appear in a longer message (a greeting before a question, thanks after)."""
+    return {act for act, key in ACTS if patterns.has(locales.words(key), folded)}

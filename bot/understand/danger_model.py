@@ -1,0 +1,49 @@
+"""A classifier for danger the word lists miss, trained on the project's own examples.
+
+Positive examples are the ``emergency`` intent of ``data/nlu`` (every language); negatives are all
+other intents. Character n-grams forgive typos; the class weight and a low threshold favour
+recall: a false alarm adds one line with the emergency number, a miss can cost a life. It trains
+in about a second, once per process, so a new example is live after a restart without Rasa's
+training run.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from bot.understand import examples, patterns
+
+DANGER_INTENT = "emergency"
+THRESHOLD = 0.35
+"""Probability above which a message counts as danger (measured in tests/unit/test_danger.py)."""
+
+
+class DangerClassifier:
+    def __init__(self, pairs: tuple[tuple[str, str], ...], threshold: float = THRESHOLD):
+        self.threshold = threshold
+        texts = [patterns.normalise(text) for _, text in pairs]
+        labels = [intent == DANGER_INTENT for intent, _ in pairs]
+        self.model: Pipeline | None = None
+        if any(labels) and not all(labels):
+            self.model = make_pipeline(
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1),
+                LogisticRegression(C=4.0, class_weight="balanced", max_iter=1000),
+            )
+            self.model.fit(texts, labels)
+
+    def probability(self, text: str) -> float:
+        if self.model is None:
+            return 0.0
+        return float(self.model.predict_proba([patterns.normalise(text)])[0][1])
+
+    def is_danger(self, text: str) -> bool:
+        return self.probability(text) >= self.threshold
+
+
+@lru_cache(maxsize=1)
+def classifier() -> DangerClassifier:
+    return DangerClassifier(examples.load())

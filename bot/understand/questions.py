@@ -1,0 +1,105 @@
+"""Match a message to a question entry of the knowledge base, at action time.
+
+Editors write several phrasings per question and language; a new question is live as soon as the
+knowledge base reloads, with no retraining. Matching is TF-IDF over character n-grams
+(scikit-learn), which forgives typos, missing accents and mixed languages; the score of a question
+is its best phrasing. A long message is matched whole and by its last sentences, where people put
+the question after the story.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.understand import patterns
+
+REGIONAL = "regional"
+GENERAL = "*"
+"""Pseudo-country of the general ways of asking about a topic (the NLU examples of ``ask_*``):
+when one of them is the closest match, the message asks about the topic, not a specific question."""
+
+
+@dataclass(frozen=True)
+class QuestionMatch:
+    country: str  # a country id, or "regional"
+    question: str  # the question id
+    topic: str
+    score: float  # cosine similarity, 0..1
+
+
+def tail_sentences(text: str, keep: int = 2) -> str:
+    """The last sentences of a message (or its last 20 words when nothing marks sentences)."""
+    parts = [
+        p
+        for p in re.split(r"(?<=[.?!¿\n])\s*|\s+(?:pero|but|entonces|so|mi pregunta es|my question is)\s+", text)
+        if p and p.strip()
+    ]
+    if len(parts) > 1:
+        return " ".join(parts[-keep:])
+    words = text.split()
+    return " ".join(words[-20:])
+
+
+class QuestionIndex:
+    """All phrasings of all question entries of one knowledge base."""
+
+    def __init__(self, kb: Any, general: tuple[tuple[str, str], ...] = ()):
+        self.rows: list[tuple[str, str, str]] = []  # (country, question id, topic)
+        texts: list[str] = []
+        for topic, example in general:
+            self.rows.append((GENERAL, f"topic:{topic}", topic))
+            texts.append(patterns.normalise(example))
+        for cid, file in kb.countries.items():
+            for question in file.questions:
+                for phrasing in [*question.ask.es, *question.ask.en]:
+                    self.rows.append((cid, question.id, question.topic))
+                    texts.append(patterns.normalise(phrasing))
+        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1)
+        self.matrix = self.vectorizer.fit_transform(texts) if texts else None
+
+    def scores(self, text: str) -> dict[tuple[str, str], tuple[float, str]]:
+        """(country, question id) → (best score, topic) for one message."""
+        if self.matrix is None:
+            return {}
+        queries = [patterns.normalise(text)]
+        tail = patterns.normalise(tail_sentences(text))
+        if tail and tail != queries[0]:
+            queries.append(tail)
+        similarity = (self.vectorizer.transform(queries) @ self.matrix.T).toarray().max(axis=0)
+        best: dict[tuple[str, str], tuple[float, str]] = {}
+        for (cid, qid, topic), score in zip(self.rows, similarity, strict=True):
+            key = (cid, qid)
+            if score > best.get(key, (0.0, ""))[0]:
+                best[key] = (float(score), topic)
+        return best
+
+    def match(self, text: str, country: str | None) -> list[QuestionMatch]:
+        """Candidates best first: the country's own and the regional questions; with no country
+        known, every country's (so a country-specific question can be asked about)."""
+        found = [
+            QuestionMatch(cid, qid, topic, score)
+            for (cid, qid), (score, topic) in self.scores(text).items()
+            if country is None or cid in (country, REGIONAL, GENERAL)
+        ]
+        return sorted(found, key=lambda m: (-m.score, m.country != REGIONAL))
+
+
+_INDEXES: dict[int, tuple[Any, QuestionIndex]] = {}
+
+
+def index_for(kb: Any) -> QuestionIndex:
+    """One index per loaded knowledge base (rebuilt when editors' changes are reloaded)."""
+    cached = _INDEXES.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        _INDEXES.clear()
+        from bot.understand import examples
+        from bot.understand.topics import TOPIC_INTENTS
+
+        general = tuple((TOPIC_INTENTS[i], t) for i, t in examples.load() if i in TOPIC_INTENTS)
+        cached = (kb, QuestionIndex(kb, general))
+        _INDEXES[id(kb)] = cached
+    return cached[1]

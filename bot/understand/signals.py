@@ -1,0 +1,52 @@
+"""All signals of one message, read once: the dialogue decides from these, not from one intent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import locales
+from bot.understand import acts, danger, patterns, questions, topics, where, who
+from bot.understand.danger_model import classifier
+
+
+@dataclass
+class Signals:
+    folded: str
+    danger: danger.Danger | None
+    who: who.Who
+    where: where.Where
+    act: str | None
+    number: int | None
+    topic_words: dict[str, float]
+    questions: list[questions.QuestionMatch] = field(default_factory=list)
+    contact: bool = False  # asks for a phone, e-mail, address or hours
+    guarantee: bool = False  # asks whether they will win
+    follow_up: bool = False  # "¿y en Panamá?": the same question for another place
+
+    @property
+    def words(self) -> int:
+        return len(self.folded.split())
+
+
+def read(text: str, kb: Any, country: str | None) -> Signals:
+    """Every signal of ``text``; ``country`` (the conversation's) scopes the question match."""
+    folded = patterns.normalise(text)
+    found_danger = danger.by_words(folded)
+    if found_danger is None and classifier().is_danger(text):
+        found_danger = danger.Danger("classifier", "")
+    place = where.read(text, kb)
+    scope = place.now or country
+    return Signals(
+        folded=folded,
+        danger=found_danger,
+        who=who.read(folded),
+        where=place,
+        act=acts.read(folded),
+        number=acts.number(folded),
+        topic_words=topics.scores(text),
+        questions=questions.index_for(kb).match(text, scope),
+        contact=patterns.has(locales.words("contact_words"), folded),
+        guarantee=patterns.has(locales.words("guarantee_words"), folded),
+        follow_up=patterns.has(locales.words("follow_up_markers"), folded) or folded.startswith(("y ", "and ")),
+    )

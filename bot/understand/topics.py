@@ -1,0 +1,62 @@
+"""The topic a message asks about, from the locale topic words, beside the trained classifier.
+
+Why both: the classifier knows how whole sentences are phrased; the word lists are exact and
+editable without retraining, and in a long story the words of the question (its last sentences)
+weigh more than the story's.
+"""
+
+from __future__ import annotations
+
+from bot import locales
+from bot.understand import patterns
+from bot.understand.questions import tail_sentences
+
+
+TOPIC_INTENTS = {
+    "ask_asylum": "asylum",
+    "ask_documents": "documents",
+    "ask_work_permit": "work_permit",
+    "ask_health": "health",
+    "ask_education": "education",
+    "ask_shelter": "shelter",
+    "ask_legal_aid": "legal_aid",
+    "ask_special_protection": "special_protection",
+    "ask_returnees": "returnees_idp",
+}
+"""Trained intents that name a topic; the country comes from the message or the conversation."""
+
+REGIONAL_TO_TOPIC = {
+    "right_to_asylum": "asylum",
+    "non_refoulement": "asylum",
+    "free_of_charge": "asylum",
+    "turned_away": "asylum",
+    "mirps": "asylum",
+}
+"""After a regional answer, the country topic to offer once the country is known."""
+
+
+def scores(text: str) -> dict[str, float]:
+    """Topic → weight: each matched word counts its length in words; the tail counts double."""
+    lists = locales.words("topics")
+    whole = patterns.normalise(text)
+    tail = patterns.normalise(tail_sentences(text))
+    result: dict[str, float] = {}
+    for topic, entries in lists.items():
+        if not entries:
+            continue
+        weight = sum(len(m.group().split()) for m in patterns.find(entries, whole))
+        if tail != whole:
+            weight += sum(len(m.group().split()) for m in patterns.find(entries, tail))
+        if weight:
+            result[topic] = float(weight)
+    return result
+
+
+def best(text: str) -> str | None:
+    found = scores(text)
+    if not found:
+        return None
+    ranked = sorted(found.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None  # a tie: let the classifier decide
+    return ranked[0][0]

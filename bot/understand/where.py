@@ -1,0 +1,124 @@
+"""Where the person is now, where they come from, where they are going.
+
+"soy salvadoreño pero ya vivo en Guatemala" must be answered for Guatemala: the country to answer
+for is where the person is now (for a returnee, the country that received them); the country of
+origin is context. Each country or town mention gets a role from the words just before it
+("estoy en", "vengo de", "voy para"), from the locale word lists of every language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot import locales
+from bot.text import fold
+from bot.understand import patterns
+
+_STOP_ALIASES = {"pa", "el", "la", "es", "en", "me", "mi", "si", "no", "se", "de", "un", "cr", "sv", "gt", "hn", "bz"}
+"""Two-letter aliases that are ordinary words or too easy to type by accident inside a sentence."""
+
+_WINDOW = 5  # words before a mention in which a role marker counts
+
+
+@dataclass(frozen=True)
+class Mention:
+    country: str
+    start: int  # character offset in the folded text
+    via: str  # "country" (a name, demonym or institution) or "town"
+    name: str
+    role: str  # "now", "from", "to" or "" (unmarked)
+    strength: int  # 3 explicit marker, 2 returnee/plain preposition, 1 unmarked town, 0 unmarked
+
+
+@dataclass
+class Where:
+    mentions: list[Mention] = field(default_factory=list)
+
+    def _best(self, role: str) -> Mention | None:
+        ranked = [m for m in self.mentions if m.role == role]
+        return max(ranked, key=lambda m: (m.strength, m.start)) if ranked else None
+
+    @property
+    def now(self) -> str | None:
+        """The country to answer for: an explicit "I am in", else an unmarked mention."""
+        best = self._best("now") or self._best("")
+        return best.country if best else None
+
+    @property
+    def origin(self) -> str | None:
+        best = self._best("from")
+        return best.country if best else None
+
+    @property
+    def town(self) -> str | None:
+        """A town named as where the person is (or with no role), for nearest-place searches."""
+        towns = [m for m in self.mentions if m.via == "town" and m.role in ("now", "")]
+        return towns[-1].name if towns else None
+
+    @property
+    def countries(self) -> set[str]:
+        return {m.country for m in self.mentions}
+
+
+def _role(folded: str, start: int) -> tuple[str, int]:
+    before = " ".join(folded[:start].split()[-_WINDOW:])
+    best: tuple[int, str, int] = (0, "", 0)  # (marker length, role, strength)
+    for role, key, strength in (
+        ("now", "now_markers", 3),
+        ("from", "origin_markers", 3),
+        ("to", "destination_markers", 3),
+    ):
+        for match in patterns.find(locales.words(key), before):
+            # the marker must end right before the mention (at most one article between)
+            rest = before[match.end() :].split()
+            if len(rest) <= 1 and (not rest or rest[0] in ("el", "la", "los", "las", "the", "a")):
+                length = match.end() - match.start()
+                if length > best[0]:
+                    best = (length, role, strength)
+    if best[0]:
+        return best[1], best[2]
+    last = before.split()[-1:] if before else []
+    if last and last[0] in ("en", "in", "aqui", "here", "at"):
+        return "now", 2
+    return "", 0
+
+
+def _country_mentions(folded: str, aliases: dict[str, str]) -> list[tuple[str, int, str]]:
+    usable = {a: c for a, c in aliases.items() if a not in _STOP_ALIASES and len(a) >= 2}
+    found = [(usable[fold(m.group())], m.start(), m.group()) for m in patterns.find(tuple(sorted(usable)), folded)]
+    if found:
+        return found
+    long_aliases = [a for a in usable if len(a) >= 6]
+    common = set(locales.words("acknowledgements")) | set(locales.words("greetings"))
+    offset = 0
+    for word in folded.split():
+        start = folded.index(word, offset)
+        offset = start + len(word)
+        if len(word) >= 6 and word not in common:
+            match = process.extractOne(word, long_aliases, scorer=fuzz.ratio, score_cutoff=85)
+            if match:
+                found.append((usable[match[0]], start, word))
+    return found
+
+
+def read(text: str, kb: object) -> Where:
+    """Every country and town mention in ``text`` with its role."""
+    folded = patterns.normalise(text)
+    where = Where()
+    country_spans: list[tuple[int, int]] = []
+    for country, start, name in _country_mentions(folded, kb.country_aliases()):  # type: ignore[attr-defined]
+        role, strength = _role(folded, start)
+        where.mentions.append(Mention(country, start, "country", name, role, strength))
+        country_spans.append((start, start + len(name)))
+    town = kb.gazetteer.find_in_text(text)  # type: ignore[attr-defined]
+    if town is not None:
+        key = fold(town.name)
+        names = sorted(town.names, key=len, reverse=True)
+        index = next((folded.find(n) for n in names if folded.find(n) >= 0), -1)
+        inside_country = any(a <= index < b for a, b in country_spans)
+        if index >= 0 and not inside_country and key not in kb.country_aliases():  # type: ignore[attr-defined]
+            role, strength = _role(folded, index)
+            where.mentions.append(Mention(town.country, index, "town", town.name, role, strength or 1))
+    return where

@@ -1,0 +1,55 @@
+"""Danger, recall first: the word lists and the classifier on the project's own examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understand import danger, examples, patterns
+from bot.understand.danger_model import DangerClassifier, classifier
+
+
+def _words(text: str) -> danger.Danger | None:
+    return danger.by_words(patterns.normalise(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("trae pistola y dice que me va a buscar", "weapon"),
+        ("if I don't pay they'll hurt my kids", "threat"),
+        ("mi cuñado le pega a mi hermana y ella no puede salir de la casa", "violence"),
+        ("el patrón guarda mi pasaporte y no me paga", "trafficking"),
+        ("me SECUESTRARON", "kidnapping"),
+        ("my wife is bleeding and can't breathe", "medical"),
+        ("ya no aguanto mas, me quiero morir", "suicide"),
+    ],
+)
+def test_each_kind_of_danger_is_named(text: str, kind: str) -> None:
+    found = _words(text)
+    assert found is not None and found.kind == kind, (text, found)
+
+
+def test_words_inside_other_words_do_not_count() -> None:
+    assert _words("i want grapes") is None
+    assert _words("gunther") is None
+    assert _words("como pido asilo en mexico") is None
+
+
+def test_every_emergency_example_is_caught_by_words_or_classifier() -> None:
+    model = classifier()
+    missed = [t for i, t in examples.load() if i == "emergency" and not (_words(t) or model.is_danger(t))]
+    assert not missed, missed
+
+
+def test_classifier_recall_on_held_out_examples() -> None:
+    """Trained on two thirds of the examples, the classifier (alone) finds most held-out danger."""
+    pairs = examples.load()
+    train = tuple(p for i, p in enumerate(pairs) if i % 3)
+    held = [p for i, p in enumerate(pairs) if not i % 3]
+    model = DangerClassifier(train)
+    positives = [t for intent, t in held if intent == "emergency"]
+    negatives = [t for intent, t in held if intent != "emergency"]
+    recall = sum(model.is_danger(t) for t in positives) / len(positives)
+    false_alarms = sum(model.is_danger(t) for t in negatives) / len(negatives)
+    print(f"danger classifier held-out recall {recall:.2f}, false alarms {false_alarms:.2f}")
+    assert recall >= 0.6 and false_alarms <= 0.1

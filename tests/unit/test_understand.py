@@ -1,0 +1,84 @@
+"""The signals of a message: who, where (now/from), acts, topic words, question matches."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.loader import KnowledgeBase, load
+from bot.understand import acts, patterns, topics, where, who
+from bot.understand.questions import QuestionIndex, tail_sentences
+from tests.conftest import KB
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load(KB)
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "alone"),
+    [
+        ("tengo 13 y ando sin mis papás", 13, True),
+        ("my son is 12 and crossed the border by himself", 12, True),
+        ("I'm 15 traveling alone", 15, True),
+        ("soy menor de edad y vine solo", None, True),
+    ],
+)
+def test_a_child_alone_is_seen_by_age_or_words(text: str, age: int | None, alone: bool) -> None:
+    found = who.read(patterns.normalise(text))
+    assert found.age == age and found.alone == alone and found.child_alone
+
+
+def test_a_parent_alone_with_children_is_not_a_child_alone() -> None:
+    assert not who.read(patterns.normalise("estoy sola con mis hijos, donde hay albergue")).child_alone
+    assert who.read(patterns.normalise("tengo 2 hijos")).age is None
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "origin"),
+    [
+        ("soy salvadoreño pero ya vivo en Guatemala, ¿me pueden dar refugio aquí?", "guatemala", "el_salvador"),
+        ("i'm from guatemala and now i'm in mexico, how do i ask for asylum", "mexico", "guatemala"),
+        ("vengo de honduras y voy para mexico", None, "honduras"),
+        ("me deportaron a honduras", "honduras", None),
+        ("ahorita estamos en Tapachula con mis hijos", "mexico", None),
+        ("guatemla asilo", "guatemala", None),
+    ],
+)
+def test_where_now_and_where_from(kb: KnowledgeBase, text: str, now: str | None, origin: str | None) -> None:
+    found = where.read(text, kb)
+    assert (found.now, found.origin) == (now, origin), found.mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "number"),
+    [
+        ("gracias", "thanks", None),
+        ("ok gracias", "thanks", None),
+        ("hola buenas tardes", "greet", None),
+        ("hola necesito asilo", None, None),
+        ("2", None, 2),
+        ("opción 3", None, 3),
+        ("tengo 13 años", None, None),
+        ("fuentes", "sources", None),
+    ],
+)
+def test_acts_only_when_the_message_is_the_act(text: str, act: str | None, number: int | None) -> None:
+    folded = patterns.normalise(text)
+    assert acts.read(folded) == act and acts.number(folded) == number
+
+
+def test_topic_words_weigh_the_question_at_the_end() -> None:
+    story = "Salimos de San Pedro Sula porque la mara nos cobraba. Caminamos mucho. ¿Dónde hay un albergue?"
+    assert topics.best(story) == "shelter"
+    assert tail_sentences(story).endswith("albergue?")
+
+
+def test_question_index_scores_the_closest_phrasing(kb: KnowledgeBase) -> None:
+    index = QuestionIndex(kb)
+    if not index.rows:
+        pytest.skip("no question entries in the knowledge base")
+    country, qid, _ = index.rows[0]
+    phrasing = kb.question(country, qid).ask.es[0]
+    best = index.match(phrasing, country)[0]
+    assert best.question == qid and best.score > 0.9

@@ -2,7 +2,8 @@
 
 A background thread polls file modification times (cheap, portable, no extra dependency). When
 anything changed, the whole tree is reloaded and validated; only a fully valid tree replaces the
-one in use, as a single reference assignment, so readers never see half of an edit.
+one in use, as a single reference assignment, so readers never see half of an edit. A tree that
+lost a country file served until now is refused too (``bot.kb.completeness``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import threading
 import time
 from pathlib import Path
 
-from bot.kb.loader import KBError, KnowledgeBase, load
+from bot.kb.completeness import load_complete
+from bot.kb.loader import KBError, KnowledgeBase
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +60,7 @@ class KnowledgeStore:
             fingerprint = _fingerprint(self.root)
             started = time.perf_counter()
             try:
-                kb = load(self.root)
+                kb = load_complete(self.root, served_before=self._kb.countries if self._kb else ())
             except KBError as exc:
                 self.last_error = exc
                 self._fingerprint = fingerprint

@@ -52,7 +52,7 @@ from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import privacy, sms
+from bot import fallback, privacy, replay, sms
 from bot.config import Settings
 from bot.language import decide
 from bot.text import fold
@@ -70,6 +70,11 @@ STORE_TIMEOUT = 2.0
 LOCATION_DECIMALS = 2
 """A pin is stored to ~1 km: enough to find the nearest office, too coarse to find a person."""
 
+MAX_REQUEST_BYTES = 64 * 1024
+"""Largest request read at all: a real Twilio webhook (1,600 characters, percent-encoded) is < 25 kB."""
+
+# The fallback for the shipped content, for tests and docs. What the channel sends is
+# ``bot.fallback``'s text, built from the emergency numbers of the last good country files.
 FALLBACK = (
     "Ruta no puede responder ahora. Intenta de nuevo en unos minutos. "
     "Si estás en peligro, llama al 911 (110 en Guatemala).\n"
@@ -235,10 +240,14 @@ class TwilioChannel(InputChannel):
             segments = int(creds.get("sms_segments") or settings.sms_segments)
         except ValueError as exc:
             raise ChannelSetupError(f"twilio: reply_timeout and sms_segments must be numbers ({exc}).") from exc
+        auth_token = creds.get("auth_token") or os.environ.get("TWILIO_AUTH_TOKEN")
         return cls(
-            auth_token=creds.get("auth_token") or os.environ.get("TWILIO_AUTH_TOKEN"),
+            auth_token=auth_token,
             public_url=creds.get("public_url") or os.environ.get("RUTA_PUBLIC_URL"),
-            dev_skip_signature=_flag(creds.get("dev_skip_signature"), os.environ.get("RUTA_DEV") == "1"),
+            # RUTA_DEV=1 skips signatures only where there is no token to check them with.
+            dev_skip_signature=_flag(
+                creds.get("dev_skip_signature"), os.environ.get("RUTA_DEV") == "1" and not auth_token
+            ),
             reply_timeout=reply_timeout,
             sms_segments=segments,
             gsm7=_flag(creds.get("gsm7"), settings.sms_gsm7),
@@ -293,6 +302,8 @@ class TwilioChannel(InputChannel):
         self.tracker_db_url = tracker_db_url or Settings.from_env().tracker_db_url
         self.retention_days = retention_days
         self._background: set[asyncio.Task] = set()  # keeps running tasks referenced
+        self._fallback = fallback.shared(Settings.from_env().kb_path)
+        self._replays = replay.ReplayGuard(self._key, os.environ.get("RUTA_REDIS_URL") or None)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / for health checks, POST /webhook for Twilio."""
@@ -305,14 +316,20 @@ class TwilioChannel(InputChannel):
         @bp.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
             try:
+                if len(request.body or b"") > MAX_REQUEST_BYTES:  # not Twilio: refused before parsing
+                    return response.text("Request too large.", status=413)
                 form = parse_form(request.body or b"")
                 if not self._signature_ok(request, form):
                     logger.warning("twilio: refused a request without a valid X-Twilio-Signature.")
                     return response.text("Forbidden: missing or invalid Twilio signature.", status=403)
+                target = self._sql_target(self._stores(request)[1])
+                if not await self._replays.first_time(form.first("MessageSid") or form.first("SmsSid"), target):
+                    logger.info("twilio: a MessageSid seen before was not processed again (replay or retry).")
+                    return self._twiml([], whatsapp=False)
                 return await self._respond(request, form, on_new_message)
             except Exception as exc:  # noqa: BLE001 - a person must get an answer, never a 500
                 logger.error("twilio: could not handle a message: %s", scrub(exc))
-                return self._twiml([FALLBACK], whatsapp=False)
+                return self._twiml([self._fallback.text()], whatsapp=False)
 
         return bp
 
@@ -376,14 +393,14 @@ class TwilioChannel(InputChannel):
                 "twilio: no answer within %.1f s; sent the fallback (the message is still processed).", timeout
             )
             task.add_done_callback(_log_late_failure)
-            return [FALLBACK]
+            return [self._fallback.text()]
         except Exception as exc:  # noqa: BLE001 - Rasa or the action server failed: answer anyway
             logger.error("twilio: the assistant failed on a message: %s", scrub(exc))
-            return [FALLBACK]
+            return [self._fallback.text()]
         texts = bot_texts(collector.messages)
         if not texts:
             logger.warning("twilio: the assistant returned no text; sent the fallback.")
-            return [FALLBACK]
+            return [self._fallback.text()]
         return texts
 
     def _twiml(self, texts: list[str], whatsapp: bool) -> HTTPResponse:
@@ -456,6 +473,9 @@ class TwilioChannel(InputChannel):
         return (ERASED if removed else NOTHING_STORED)[language]
 
     async def _erase_from(self, store: Any, sender_id: str) -> int:
+        forget = getattr(store, "forget", None)  # bot.tracker_store: kept while the database was down
+        if callable(forget):
+            forget(sender_id)
         target = self._sql_target(store)
         if target is not None:
             return await asyncio.to_thread(privacy.erase, target, sender_id)

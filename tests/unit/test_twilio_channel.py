@@ -161,15 +161,18 @@ def server(db: Path, handler: StandIn) -> Iterator[str]:
 
 
 def twilio_params(body: str | None = "hola", sender: str = NUMBER, **extra: str) -> dict[str, str]:
-    """The fields of a real Twilio SMS webhook, blank ones included (Twilio signs those too)."""
+    """The fields of a real Twilio SMS webhook, blank ones included (Twilio signs those too).
+
+    Each call is a new message (its own MessageSid), as from Twilio: a repeated one is a replay."""
+    sid = "SM" + uuid.uuid4().hex
     params = {
         "ToCountry": "GT",
         "ToState": "",
-        "SmsMessageSid": "SM" + "0" * 32,
+        "SmsMessageSid": sid,
         "NumMedia": "0",
         "ToCity": "",
         "FromZip": "",
-        "SmsSid": "SM" + "0" * 32,
+        "SmsSid": sid,
         "FromState": "",
         "SmsStatus": "received",
         "FromCity": "",
@@ -177,7 +180,7 @@ def twilio_params(body: str | None = "hola", sender: str = NUMBER, **extra: str)
         "To": "+50222220000",
         "ToZip": "",
         "NumSegments": "1",
-        "MessageSid": "SM" + "0" * 32,
+        "MessageSid": sid,
         "AccountSid": "AC" + "0" * 32,
         "From": sender,
         "ApiVersion": "2010-04-01",

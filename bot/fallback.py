@@ -1,0 +1,160 @@
+"""The reply when Ruta cannot answer: try again, and the emergency numbers from the content.
+
+Every channel (Twilio, REST, the staff shell) sends it when the assistant fails, says nothing
+or is too slow. It runs in the Rasa process, where the knowledge base is not loaded (the action
+server holds it, and the action server may be exactly what is down), so this module reads only
+the country files, each validated whole by its pydantic model, and keeps the last good number of
+every country: a broken or deleted file never removes a number that was shown before, and no
+number is ever written here by hand.
+
+The numbers are grouped, most common first: with Mexico, Belize, El Salvador, Honduras, Costa Rica
+and Panama on 911 and Guatemala on 110 the text says "llama al 911 (110 en Guatemala)".
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from bot.kb import COUNTRIES
+from bot.kb.models import CountryFile
+
+logger = logging.getLogger(__name__)
+
+CHECK_EVERY = 5.0
+"""Seconds between looks at the country files' modification times (a few stat calls)."""
+
+_TRY_AGAIN = {
+    "es": "Ruta no puede responder ahora. Intenta de nuevo en unos minutos.",
+    "en": "Ruta cannot answer right now. Try again in a few minutes.",
+}
+_DANGER = {
+    "es": "Si estás en peligro, llama al {numbers}.",
+    "en": "If you are in danger, call {numbers}.",
+}
+_DANGER_UNKNOWN = {
+    "es": "Si estás en peligro, llama al número de emergencias del país donde estás.",
+    "en": "If you are in danger, call the emergency number of the country you are in.",
+}
+_EXCEPTION = {"es": "{number} en {country}", "en": "{number} in {country}"}
+
+
+@dataclass(frozen=True)
+class Number:
+    """One country's emergency number and its name in both languages."""
+
+    country: str
+    number: str
+    name_es: str
+    name_en: str
+
+    def name(self, language: str) -> str:
+        return self.name_es if language == "es" else self.name_en
+
+
+def _numbers_phrase(numbers: list[Number], language: str) -> str:
+    """ "911 (110 en Guatemala)": the number most countries share, then the others by country."""
+    counts = Counter(n.number for n in numbers)
+    common = max(counts, key=lambda number: (counts[number], -_first_index(numbers, number)))
+    others = [n for n in numbers if n.number != common]
+    if not others:
+        return common
+    exceptions = ", ".join(_EXCEPTION[language].format(number=n.number, country=n.name(language)) for n in others)
+    return f"{common} ({exceptions})"
+
+
+def _first_index(numbers: list[Number], number: str) -> int:
+    return next(i for i, n in enumerate(numbers) if n.number == number)
+
+
+def render(numbers: list[Number]) -> str:
+    """The bilingual fallback text (Spanish first) for these numbers, in menu order."""
+    parts = []
+    for language in ("es", "en"):
+        if numbers:
+            danger = _DANGER[language].format(numbers=_numbers_phrase(numbers, language))
+        else:
+            danger = _DANGER_UNKNOWN[language]
+        parts.append(f"{_TRY_AGAIN[language]} {danger}")
+    return "\n".join(parts)
+
+
+def read_number(path: Path) -> Number | None:
+    """The emergency number of one country file, or None when the file is missing, invalid or has none."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        parsed = CountryFile.parse_obj(raw)
+    except (OSError, yaml.YAMLError, ValidationError, TypeError, ValueError):
+        return None
+    if parsed.country != path.stem or parsed.emergency is None:
+        return None
+    return Number(path.stem, parsed.emergency.number, parsed.name.es, parsed.name.en)
+
+
+class Fallback:
+    """The fallback text for a knowledge-base folder, kept up to date with its last good numbers."""
+
+    def __init__(self, root: Path, check_every: float = CHECK_EVERY) -> None:
+        self.root = Path(root)
+        self.check_every = check_every
+        self._numbers: dict[str, Number] = {}
+        self._stamps: dict[str, tuple[int, int] | None] = {}
+        self._text = render([])
+        self._checked = float("-inf")
+        self._lock = threading.Lock()
+        self.refresh()
+
+    def text(self) -> str:
+        """The current text; re-reads changed country files at most every ``check_every`` seconds."""
+        if time.monotonic() - self._checked >= self.check_every:
+            self.refresh()
+        return self._text
+
+    def refresh(self) -> None:
+        """Re-read the country files whose size or modification time changed."""
+        with self._lock:
+            self._checked = time.monotonic()
+            changed = False
+            for country in COUNTRIES:
+                path = self.root / f"{country}.yml"
+                try:
+                    st = path.stat()
+                    stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+                except OSError:
+                    stamp = None
+                if country in self._stamps and self._stamps[country] == stamp:
+                    continue
+                self._stamps[country] = stamp
+                number = read_number(path) if stamp is not None else None
+                if number is None:
+                    if country in self._numbers:
+                        logger.warning(
+                            "fallback: %s is missing or invalid; the fallback keeps its last good emergency number.",
+                            path.name,
+                        )
+                    continue
+                if self._numbers.get(country) != number:
+                    self._numbers[country] = number
+                    changed = True
+            if changed or not self._numbers:
+                self._text = render([self._numbers[c] for c in COUNTRIES if c in self._numbers])
+
+
+_SHARED: dict[Path, Fallback] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(root: Path) -> Fallback:
+    """One ``Fallback`` per knowledge-base folder for the whole process (all channels share it)."""
+    key = Path(root).resolve()
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = Fallback(key)
+        return _SHARED[key]

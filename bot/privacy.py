@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -124,6 +125,10 @@ def _engine_for(url: str) -> Engine:
     if is_file_db and not Path(parsed.database).is_file():
         # SQLite would silently create an empty file and report "0 deleted".
         raise _unavailable(_redacted(url), "there is no database file at that path")
+    if is_file_db and "uri" not in parsed.query:
+        # Read-write, never create: should the file vanish later, connecting fails instead.
+        path = quote(str(Path(parsed.database).resolve()))
+        parsed = parsed.set(database=f"file:{path}", query={**parsed.query, "mode": "rw", "uri": "true"})
     kwargs: dict = {}
     schema = os.environ.get("POSTGRESQL_SCHEMA")  # Rasa's own setting, honoured the same way
     if schema and parsed.get_backend_name() == "postgresql":
@@ -160,10 +165,16 @@ def has_events(db: DbTarget, sender_id: str) -> bool:
 
 
 def erase(db_url: DbTarget, sender_id: str) -> int:
-    """Delete every stored event of ``sender_id``; returns the number of rows deleted."""
+    """Delete every stored event of ``sender_id``; returns the number of rows deleted.
+
+    A database without Rasa's ``events`` table is not where the conversations are (a file
+    replaced by an empty one, a wrong URL): that is ``DatabaseUnavailable``, never "0 deleted",
+    so nobody is told "nothing stored" while their conversation sits elsewhere.
+    """
     with _transaction(db_url) as conn:
         if not _has_events_table(conn):
-            return 0
+            where = _redacted(db_url) if isinstance(db_url, str) else _redacted(str(db_url.url))
+            raise _unavailable(where, "it has no conversations table (events): is it Ruta's database?")
         result = conn.execute(sa.delete(_EVENTS).where(_EVENTS.c.sender_id == sender_id))
         return int(result.rowcount or 0)
 

@@ -125,10 +125,13 @@ def test_erase_accepts_rasas_own_engine(tmp_path: Path) -> None:
     assert rows(db) == {}
 
 
-def test_database_without_events_table_has_nothing_to_erase(tmp_path: Path) -> None:
+def test_database_without_events_table_cannot_say_nothing_was_stored(tmp_path: Path) -> None:
+    """An empty file where the conversations should be (replaced, wrong path) is an error for
+    erasure: "nothing stored" would be a lie if the real database is elsewhere."""
     db = tmp_path / "empty.db"
     sqlite3.connect(db).close()
-    assert privacy.erase(f"sqlite:///{db}", "p_x") == 0
+    with pytest.raises(privacy.DatabaseUnavailable, match="no conversations table"):
+        privacy.erase(f"sqlite:///{db}", "p_x")
     assert privacy.purge(f"sqlite:///{db}", 90) == 0
     assert privacy.has_events(f"sqlite:///{db}", "p_x") is False
 

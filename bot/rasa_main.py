@@ -45,6 +45,9 @@ def install() -> None:
 
 def main() -> None:
     install()
+    from bot import logcap
+
+    logcap.install()  # no log line carries a whole message, whoever logs it
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -1,8 +1,15 @@
-"""Start and stop real Ruta processes (action server, Rasa server) for end-to-end tests."""
+"""Start and stop real Ruta processes (action server, Rasa server) for end-to-end tests.
+
+Started as ``make serve`` starts them: the action server through ``bot.action_server``
+(loopback, a token shared with Rasa), Rasa through ``bot.rasa_main`` with the files
+``bot.runtime`` writes. Rasa's HTTP API is on only with a token (``Ruta.api_token``), as with
+``RUTA_API_TOKEN``: use ``Ruta.api()`` to call it.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -71,6 +78,7 @@ class Ruta:
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    api_token: str = field(default_factory=lambda: secrets.token_hex(16))
 
     @property
     def url(self) -> str:
@@ -79,7 +87,7 @@ class Ruta:
     def start_actions(self) -> None:
         log = self.workdir / "actions.log"
         self.procs["actions"] = subprocess.Popen(
-            [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(self.action_port)],
             cwd=ROOT,
             env=self.env,
             stdout=log.open("ab"),
@@ -93,7 +101,7 @@ class Ruta:
     def start_rasa(self, extra_args: list[str] | None = None) -> None:
         run_dir = self.workdir / "run"
         subprocess.run(
-            [str(BIN / "python"), "-m", "bot.runtime", "--wait-db", "60", str(run_dir)],
+            [str(BIN / "python"), "-m", "bot.runtime", "--create-db", "--wait-db", "60", str(run_dir)],
             cwd=ROOT,
             env=self.env,
             check=True,
@@ -114,6 +122,8 @@ class Ruta:
                 "--port",
                 str(self.rasa_port),
                 "--enable-api",
+                "--auth-token",
+                self.api_token,
                 *(extra_args or []),
             ],
             cwd=ROOT,
@@ -123,8 +133,19 @@ class Ruta:
         )
         wait_http(f"{self.url}/status", self.procs["rasa"], log)
 
+    def api(self, method: str, path: str, token: str | None = "", **kwargs: Any) -> requests.Response:
+        """Call Rasa's HTTP API; with this server's token unless ``token`` says otherwise (None: none)."""
+        params = dict(kwargs.pop("params", {}))
+        if token is not None:
+            params["token"] = token or self.api_token
+        return requests.request(method, f"{self.url}{path}", params=params, timeout=kwargs.pop("timeout", 30), **kwargs)
+
     def start(self) -> Ruta:
-        self.env = {**self.env, "RUTA_ACTION_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
+        self.env = {
+            "RUTA_ACTION_TOKEN": secrets.token_hex(16),
+            **self.env,
+            "RUTA_ACTION_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+        }
         try:
             self.start_actions()
             self.start_rasa()

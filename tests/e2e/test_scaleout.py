@@ -14,7 +14,6 @@ from typing import Iterator
 
 import aiohttp
 import pytest
-import requests
 from sqlalchemy import create_engine, text
 
 from tests.e2e.servers import ROOT, Ruta, base_env
@@ -40,7 +39,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ruta, Ruta]
 
 
 def _user_texts(ruta: Ruta, sender: str) -> list[str]:
-    tracker = requests.get(f"{ruta.url}/conversations/{sender}/tracker", timeout=10).json()
+    tracker = ruta.api("GET", f"/conversations/{sender}/tracker").json()
     return [e["text"] for e in tracker["events"] if e["event"] == "user"]
 
 
@@ -85,7 +84,7 @@ def test_twenty_concurrent_messages_from_one_sender_across_two_servers_keep_orde
     # Each server takes a ticket from Redis when a request reaches it, so order follows arrival
     # at the servers; sends 30 ms apart arrive nearly in order (a neighbour may swap).
     assert all(abs(stored.index(m) - i) <= 2 for i, m in enumerate(messages)), stored
-    tracker = requests.get(f"{first.url}/conversations/{sender}/tracker", timeout=10).json()
+    tracker = first.api("GET", f"/conversations/{sender}/tracker").json()
     # every user message is answered before the next one starts: user, ..., action_listen, user, ...
     kinds = [e["event"] for e in tracker["events"] if e["event"] in ("user", "bot")]
     turns = "".join("u" if k == "user" else "b" for k in kinds)

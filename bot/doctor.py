@@ -100,9 +100,18 @@ def _http(url: str) -> tuple[bool, str]:
         return False, f"nothing answers at {url}"
 
 
+def server_urls(environ: dict[str, str] | None = None) -> tuple[str, str]:
+    """(action server health, Rasa status) URLs, from the same settings `make serve` uses."""
+    env = os.environ if environ is None else environ
+    action_port = env.get("RUTA_ACTION_PORT") or "5055"
+    rasa_port = env.get("RUTA_PORT") or "5005"
+    action = env.get("RUTA_ACTION_URL") or f"http://localhost:{action_port}/webhook"
+    rasa = env.get("RUTA_RASA_URL") or f"http://localhost:{rasa_port}"
+    return action.rsplit("/", 1)[0] + "/health", rasa.rstrip("/") + "/status"
+
+
 def check_servers() -> list[Check]:
-    action = os.environ.get("RUTA_ACTION_URL", "http://localhost:5055/webhook").rsplit("/", 1)[0] + "/health"
-    rasa = os.environ.get("RUTA_RASA_URL", "http://localhost:5005").rstrip("/") + "/status"
+    action, rasa = server_urls()
     checks = []
     for name, url in (("action server", action), ("rasa server", rasa)):
         ok, detail = _http(url)

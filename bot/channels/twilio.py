@@ -18,6 +18,10 @@ bilingual "try again / call 911" message, so nobody in trouble is left with sile
       gsm7: true                             # or RUTA_SMS_GSM7
       dev_skip_signature: false              # default: true only when RUTA_DEV=1
 
+On SMS the reply is fitted from its parts (``bot/sms_fit.py``): the answer arrives whole, the
+menu and source line shrink first, and a reply still too long is sent in pages the person asks
+for with "1" (kept in the tracker's database, ``bot/sms_pages.py``). WhatsApp gets the full text.
+
 A WhatsApp location pin becomes the message ``/share_location{"lat": 14.63, "lon": -90.51}``,
 which Rasa's RegexMessageHandler turns into intent ``share_location`` with entities ``lat`` and
 ``lon`` (the domain must declare them). That text is built only from numbers parsed here; a
@@ -52,7 +56,7 @@ from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import fallback, privacy, replay, sms
+from bot import fallback, privacy, replay, sms, sms_fit, sms_pages
 from bot.config import Settings
 from bot.language import decide
 from bot.text import fold
@@ -87,6 +91,11 @@ NOTICE = {
     "es": "Ruta guarda tus mensajes {days} días con un código, no con tu número. Para borrarlos, escribe BORRAR.",
     "en": "Ruta keeps your messages for {days} days under a code, not your phone number. To erase them, send DELETE.",
 }
+NOTICE_SHORT = {
+    "es": "Guardamos tus mensajes {days} días sin tu número. BORRAR los borra.",
+    "en": "We keep your messages {days} days without your number. DELETE erases them.",
+}
+"""On SMS, when the whole notice would not fit beside the answer."""
 ERASED = {
     "es": "Listo: borramos tus mensajes guardados. Si vuelves a escribir, empieza una conversación nueva.",
     "en": "Done: your stored messages were erased. If you write again, a new conversation starts.",
@@ -173,17 +182,63 @@ def scrub(exc: BaseException) -> str:
     return _NUMBERISH.sub("<number>", f"{type(exc).__name__}: {exc}")[:300]
 
 
+class PartsCollector(CollectingOutputChannel):
+    """Collects the bot's messages whole, each with the ``ruta`` parts Ruta's actions attach.
+
+    Rasa hands every key of an action's message to ``send_text_message``: a custom payload
+    (``json_message={"ruta": ...}``) as ``custom``, an extra ``utter_message`` keyword
+    (``ruta=...``, kept in the utterance's metadata) as itself. Either way the parts stay with
+    their text here; the custom payload Rasa then sends on its own is dropped, as it is already
+    attached. The stock collector would also split a text at blank lines; SMS wants it whole.
+    """
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        message = self._message(recipient_id, text=text)
+        custom = kwargs.get("custom")
+        ruta = kwargs.get("ruta") or (custom.get("ruta") if isinstance(custom, dict) else None)
+        if isinstance(ruta, dict):
+            message["ruta"] = ruta
+        await self._persist_message(message)
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        if isinstance(json_message, dict) and set(json_message) == {"ruta"}:
+            return  # the parts of the text just collected, already attached to it
+        await super().send_custom_json(recipient_id, json_message, **kwargs)
+
+
+def _clean(value: Any) -> Any:
+    """Control characters out of every string of a ``ruta`` payload."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def bot_parts(messages: list[dict[str, Any]]) -> list[sms_fit.Part]:
+    """The bot's messages as SMS parts: structured where Ruta sent parts, else plain text."""
+    parts = []
+    for message in messages:
+        text = _lines(message)
+        if text:
+            ruta = None if message.get("buttons") else _clean(message.get("ruta"))
+            parts.append(sms_fit.Part.from_message({"text": text, "ruta": ruta}))
+    return parts
+
+
+def _lines(message: dict[str, Any]) -> str:
+    lines = [message["text"]] if message.get("text") else []
+    for number, button in enumerate(message.get("buttons") or [], start=1):
+        if button.get("title"):
+            lines.append(f"{number}. {button['title']}")
+    return _CONTROL.sub("", "\n".join(lines))
+
+
 def bot_texts(messages: list[dict[str, Any]]) -> list[str]:
     """Texts collected from Rasa, buttons written out as numbered lines (SMS has no buttons)."""
-    texts = []
-    for message in messages:
-        lines = [message["text"]] if message.get("text") else []
-        for number, button in enumerate(message.get("buttons") or [], start=1):
-            if button.get("title"):
-                lines.append(f"{number}. {button['title']}")
-        if lines:
-            texts.append(_CONTROL.sub("", "\n".join(lines)))
-    return texts
+    return [text for text in (_lines(m) for m in messages) if text]
 
 
 def _flag(value: Any, default: bool) -> bool:
@@ -304,6 +359,7 @@ class TwilioChannel(InputChannel):
         self._background: set[asyncio.Task] = set()  # keeps running tasks referenced
         self._fallback = fallback.shared(Settings.from_env().kb_path)
         self._replays = replay.ReplayGuard(self._key, os.environ.get("RUTA_REDIS_URL") or None)
+        self._memory_pages = sms_pages.MemoryPages()  # only when the tracker store is not SQL
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / for health checks, POST /webhook for Twilio."""
@@ -359,19 +415,33 @@ class TwilioChannel(InputChannel):
             return self._twiml([await self._erase(request, inbound.sender_id, language)], inbound.whatsapp)
         if inbound.location is None and not inbound.text:
             return self._twiml([MEDIA_ONLY if inbound.media else EMPTY], inbound.whatsapp)
+        if not inbound.whatsapp and inbound.location is None and sms_fit.is_continue(inbound.text):
+            page = await self._next_page(request, inbound.sender_id)
+            if page is not None:  # "1" right after a paged reply: the next page, without Rasa
+                return self._reply([page])
         started = asyncio.get_running_loop().time()
         first = not await self._has_conversation(request, inbound.sender_id)
         budget = max(1.0, self.reply_timeout - (asyncio.get_running_loop().time() - started))
-        texts = await self._ask_rasa(inbound, on_new_message, budget)
+        messages = await self._ask_rasa(inbound, on_new_message, budget)
+        language = decide(inbound.text, None) if inbound.text else "es"
+        if inbound.whatsapp:
+            texts = bot_texts(messages)
+            if first:
+                texts.insert(0, NOTICE[language].format(days=self.retention_days))
+            return self._twiml(texts, whatsapp=True)
+        notice = None
         if first:
-            notice_language = decide(inbound.text, None) if inbound.text else "es"
-            texts.insert(0, NOTICE[notice_language].format(days=self.retention_days))
-        return self._twiml(texts, inbound.whatsapp)
+            forms = (NOTICE[language], NOTICE_SHORT[language])
+            notice = sms_fit.Part("notice", tuple(f.format(days=self.retention_days) for f in forms))
+        parts = bot_parts(messages)
+        fitted = sms_fit.fit(parts, self.sms_segments, self.gsm7, notice, sms_fit.language_of(parts, language))
+        await self._keep_pages(request, inbound.sender_id, fitted.pages)
+        return self._reply(fitted.messages)
 
     async def _ask_rasa(
         self, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]], timeout: float
-    ) -> list[str]:
-        """The bot's texts, or FALLBACK when it fails, says nothing, or is slower than ``timeout``.
+    ) -> list[dict[str, Any]]:
+        """The bot's messages, or FALLBACK when it fails, says nothing, or is slower than ``timeout``.
 
         The task is shielded: after a timeout it keeps running, so the message is still processed
         and stored (the person's next message continues from it).
@@ -382,7 +452,7 @@ class TwilioChannel(InputChannel):
             lat, lon = inbound.location
             metadata["location"] = {"lat": lat, "lon": lon}
             text = location_message(lat, lon)
-        collector = CollectingOutputChannel()
+        collector = PartsCollector()
         message = UserMessage(text, collector, inbound.sender_id, input_channel=self.name(), metadata=metadata)
         task = asyncio.ensure_future(on_new_message(message))
         self._keep(task)
@@ -393,24 +463,27 @@ class TwilioChannel(InputChannel):
                 "twilio: no answer within %.1f s; sent the fallback (the message is still processed).", timeout
             )
             task.add_done_callback(_log_late_failure)
-            return [self._fallback.text()]
+            return [{"text": self._fallback.text()}]
         except Exception as exc:  # noqa: BLE001 - Rasa or the action server failed: answer anyway
             logger.error("twilio: the assistant failed on a message: %s", scrub(exc))
-            return [self._fallback.text()]
-        texts = bot_texts(collector.messages)
-        if not texts:
+            return [{"text": self._fallback.text()}]
+        if not bot_texts(collector.messages):
             logger.warning("twilio: the assistant returned no text; sent the fallback.")
-            return [self._fallback.text()]
-        return texts
+            return [{"text": self._fallback.text()}]
+        return collector.messages
 
     def _twiml(self, texts: list[str], whatsapp: bool) -> HTTPResponse:
-        """TwiML: SMS gets one message fitted to the segment budget; WhatsApp everything."""
-        reply = MessagingResponse()
+        """TwiML for Ruta's own short texts: SMS fitted to the segment budget; WhatsApp everything."""
         if whatsapp:
-            for piece in sms.chunks("\n\n".join(t.strip() for t in texts if t.strip())):
-                reply.message(piece)
-        else:
-            body = sms.fit(texts, self.sms_segments, self.gsm7)
+            return self._reply(sms.chunks("\n\n".join(t.strip() for t in texts if t.strip())))
+        parts = [sms_fit.Part.text(t) for t in texts]
+        return self._reply(sms_fit.fit(parts, self.sms_segments, self.gsm7).messages)
+
+    @staticmethod
+    def _reply(bodies: list[str]) -> HTTPResponse:
+        """One TwiML <Message> per body, in order."""
+        reply = MessagingResponse()
+        for body in bodies:
             if body:
                 reply.message(body)
         return HTTPResponse(str(reply), content_type="application/xml")
@@ -444,6 +517,29 @@ class TwilioChannel(InputChannel):
         engine = getattr(store, "engine", None)
         return engine if isinstance(engine, Engine) else None
 
+    def _pages(self, request: Request) -> sms_pages.Pages:
+        """Pages live where the conversations do: the tracker's SQL database, else this process."""
+        _, store = self._stores(request)
+        target = self._sql_target(store)
+        return sms_pages.SqlPages(target) if target is not None else self._memory_pages
+
+    async def _next_page(self, request: Request, sender_id: str) -> str | None:
+        """The next page of the last paged reply; None (ask Rasa) when there is none or on error."""
+        try:
+            pages = self._pages(request)
+            return await asyncio.wait_for(asyncio.to_thread(pages.next, sender_id), timeout=STORE_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001 - the message goes to Rasa instead
+            logger.warning("twilio: could not read the next SMS page (%s).", scrub(exc))
+            return None
+
+    async def _keep_pages(self, request: Request, sender_id: str, pages: list[str]) -> None:
+        """Keep the pages still to send; no pages clears the previous ones ("1" is a menu choice again)."""
+        try:
+            store = self._pages(request)
+            await asyncio.wait_for(asyncio.to_thread(store.save, sender_id, pages), timeout=STORE_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001 - page 1 is still sent; "1" then reaches Rasa
+            logger.warning("twilio: could not keep the SMS pages (%s).", scrub(exc))
+
     async def _has_conversation(self, request: Request, sender_id: str) -> bool:
         """Whether anything is stored for this sender; on any doubt False (show the notice)."""
         _, store = self._stores(request)
@@ -473,14 +569,17 @@ class TwilioChannel(InputChannel):
         return (ERASED if removed else NOTHING_STORED)[language]
 
     async def _erase_from(self, store: Any, sender_id: str) -> int:
+        """Erase the conversation and any SMS pages waiting for it; returns what was removed."""
         forget = getattr(store, "forget", None)  # bot.tracker_store: kept while the database was down
         if callable(forget):
             forget(sender_id)
         target = self._sql_target(store)
         if target is not None:
-            return await asyncio.to_thread(privacy.erase, target, sender_id)
+            removed = await asyncio.to_thread(privacy.erase, target, sender_id)
+            return removed + await asyncio.to_thread(sms_pages.SqlPages(target).erase, sender_id)
         if isinstance(store, InMemoryTrackerStore):  # `rasa run` without a tracker store (development)
-            return 1 if store.store.pop(sender_id, None) is not None else 0
+            removed = 1 if store.store.pop(sender_id, None) is not None else 0
+            return removed + self._memory_pages.erase(sender_id)
         raise privacy.DatabaseUnavailable(
             f"Erasing is implemented for SQL tracker stores only, not {type(store).__name__}. "
             "Configure tracker_store type: SQL in endpoints.yml."

@@ -26,10 +26,12 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
+from rasa.core.actions.action import create_bot_utterance  # slow first import: never inside a request
 from rasa.core.channels.channel import UserMessage, register
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
+from rasa_sdk.executor import CollectingDispatcher
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
@@ -59,10 +61,15 @@ Sanic.test_mode = True  # Sanic 21.12 rewrites shared protocol methods per app; 
 
 @dataclass
 class StandIn:
-    """Stores each message like Rasa does and answers with ``reply`` (or as configured)."""
+    """Stores each message like Rasa does and answers with ``reply`` (or as configured).
+
+    A reply given as a dict (``{"text": ..., "ruta": ...}``, a ``bot.dialogue.Reply`` message)
+    takes Rasa's own path from an action: rasa-sdk's dispatcher with the parts as a custom
+    payload, Rasa's ``create_bot_utterance`` and ``send_response``.
+    """
 
     store: SQLTrackerStore
-    reply: str | list[str] = "Puedes pedir asilo en la COMAR."
+    reply: str | dict[str, Any] | list[str | dict[str, Any]] = "Puedes pedir asilo en la COMAR."
     delay: float = 0.0
     fail: bool = False
     received: list[UserMessage] = field(default_factory=list)
@@ -75,12 +82,30 @@ class StandIn:
             raise RuntimeError("action server unreachable")
         tracker = await self.store.get_or_create_tracker(message.sender_id)
         tracker.update(UserUttered(message.text, metadata=message.metadata))
-        replies = [self.reply] if isinstance(self.reply, str) else self.reply
-        for text in replies:
-            tracker.update(BotUttered(text))
-            await message.output_channel.send_text_message(message.sender_id, text)
+        replies = self.reply if isinstance(self.reply, list) else [self.reply]
+        for reply in replies:
+            if isinstance(reply, dict):
+                for event in _as_rasa_sends(reply):
+                    tracker.update(event)
+                    await message.output_channel.send_response(message.sender_id, event.message())
+                continue
+            tracker.update(BotUttered(reply))
+            await message.output_channel.send_text_message(message.sender_id, reply)
         await self.store.save(tracker)
         self.finished.append(message.sender_id)
+
+
+def _as_rasa_sends(reply: dict[str, Any], as_custom: bool = True) -> list[BotUttered]:
+    """A Reply message as Rasa utters it: rasa-sdk's ``utter_message`` (parts as a custom
+    payload, or as an extra keyword), then Rasa's ``create_bot_utterance``, as in RemoteAction."""
+    dispatcher = CollectingDispatcher()
+    extra = {"json_message": {"ruta": reply["ruta"]}} if as_custom else {"ruta": reply["ruta"]}
+    dispatcher.utter_message(text=reply["text"], **(extra if reply.get("ruta") else {}))
+    events = []
+    for response in dispatcher.messages:
+        response.pop("response", None)
+        events.append(create_bot_utterance({k: v for k, v in response.items() if v}))
+    return events
 
 
 @contextmanager
@@ -431,7 +456,7 @@ def test_media_without_text_gets_a_text_only_reply(server: str, handler: StandIn
     assert handler.received == []
 
 
-def test_whatsapp_gets_the_whole_answer_and_sms_a_fitted_one(server: str, handler: StandIn) -> None:
+def test_whatsapp_gets_the_whole_answer_and_sms_pages_of_it(server: str, handler: StandIn) -> None:
     long_answer = "Para pedir asilo en México acude a la COMAR. " * 30  # ~1,350 characters
     handler.reply = long_answer
     whatsapp = messages(post(server, twilio_params("asilo", sender="whatsapp:" + NUMBER)))
@@ -439,9 +464,146 @@ def test_whatsapp_gets_the_whole_answer_and_sms_a_fitted_one(server: str, handle
     assert "México" in whatsapp[-1]  # not transliterated either
 
     sms_reply = messages(post(server, twilio_params("asilo", sender="+50688887777")))
-    assert len(sms_reply) == 1
-    assert sms.is_gsm7(sms_reply[0]) and sms.segments(sms_reply[0]) <= 3
-    assert sms_reply[0].endswith("...")
+    assert sms_reply[0] == notice("es")  # first contact: too long to share an SMS with the answer
+    assert sms_reply[1].endswith("\n1 sigue (1/4)")
+    assert all(sms.is_gsm7(m) and sms.segments(m) <= 3 for m in sms_reply)
+
+
+# SMS: answers whole, in pages ------------------------------------------------------------------
+
+ANSWER = {
+    "text": "(the full text REST shows)",
+    "ruta": {
+        "kind": "answer",
+        "lang": "es",
+        "body": " ".join(f"Paso {i}: pide tu cita en la COMAR y guarda el papel que te den." for i in range(1, 25)),
+        "tails": [
+            "Parte de esta información es de 2017: puede haber cambiado.\n"
+            "Fuente: MIRPS 2017; REDLAC 2020. Revisado: 2026-11-23",
+            "Fuente: REDLAC 2020, datos de 2017.",
+        ],
+    },
+}
+MENU = {
+    "text": "¿Qué más?\n1 Más detalles\n2 Documentos\n0 Menú",
+    "ruta": {"kind": "menu", "lang": "es", "short": ["1 Más detalles, 2 Documentos, 0 Menú", "0 Menú"]},
+}
+
+
+def _read_pages(base: str, first: list[str], sender: str = NUMBER) -> list[str]:
+    """Ask for every next page with "1", as a person would; returns every page received."""
+    pages = [first[-1]]
+    while "1 sigue (" in pages[-1]:
+        reply = messages(post(base, twilio_params("1", sender=sender)))
+        assert len(reply) == 1
+        pages.append(reply[0])
+    return pages
+
+
+def _body_of(pages: list[str]) -> str:
+    import re
+
+    return " ".join(re.sub(r"\n1 sigue \(\d+/\d+\)$", "", p) for p in pages)
+
+
+def test_a_long_sms_answer_arrives_whole_across_pages_without_asking_rasa(server: str, handler: StandIn) -> None:
+    post(server, twilio_params("hola"))  # the notice is out of the way
+    handler.reply = [ANSWER, MENU]
+    first = messages(post(server, twilio_params("asilo")))
+    asked = len(handler.received)
+    pages = _read_pages(server, first)
+    assert len(handler.received) == asked  # every "1" was answered from the stored pages
+    assert len(pages) >= 3 and all(sms.segments(p) <= 3 for p in pages)
+    body = " ".join(_body_of(pages).split())
+    assert sms.to_gsm7(ANSWER["ruta"]["body"]) in body  # every sentence, in order, none cut
+    assert "REDLAC 2020" in pages[-1] and pages[-1].endswith("0 Menu")
+    assert "(the full text REST shows)" not in body
+
+    messages(post(server, twilio_params("1")))  # no pages left: "1" is a menu choice again
+    assert len(handler.received) == asked + 1 and handler.received[-1].text == "1"
+
+
+def test_a_short_answer_is_one_sms_with_its_parts_shortened_only_as_needed(server: str, handler: StandIn) -> None:
+    post(server, twilio_params("hola"))
+    short = {**ANSWER, "ruta": {**ANSWER["ruta"], "body": "Pide asilo en la COMAR. Es gratis."}}
+    handler.reply = [short, MENU]
+    (reply,) = messages(post(server, twilio_params("asilo")))
+    assert reply.startswith("Pide asilo en la COMAR. Es gratis.\nParte de esta informacion es de 2017")
+    assert reply.endswith("¿Qué mas?\n1 Mas detalles\n2 Documentos\n0 Menu")  # everything fits: as on REST
+
+
+def test_the_parts_also_travel_as_an_utterance_keyword(db: Path, store: SQLTrackerStore) -> None:
+    """The other way an action can attach them (``utter_message(ruta=...)``): same SMS."""
+
+    @dataclass
+    class Keyword(StandIn):
+        async def __call__(self, message: UserMessage) -> None:
+            self.received.append(message)
+            for event in [*_as_rasa_sends(ANSWER, as_custom=False), *_as_rasa_sends(MENU, as_custom=False)]:
+                await message.output_channel.send_response(message.sender_id, event.message())
+
+    handler = Keyword(store)
+    channel = make_channel(db)
+    with live(make_app(channel, handler), channel) as base:
+        first = messages(post(base, twilio_params("asilo")))
+        assert first[-1].endswith("\n1 sigue (1/4)")
+        whatsapp = messages(post(base, twilio_params("asilo", sender="whatsapp:+50677770000")))
+    assert "(the full text REST shows)" in whatsapp[-1] and "Paso 1" not in "".join(whatsapp)
+
+
+def test_pages_are_shared_by_servers_on_one_database(db: Path, store: SQLTrackerStore) -> None:
+    """The "1" for page 2 may reach another Rasa server: it finds the pages in the shared database."""
+    asked, other = StandIn(store, reply=[ANSWER, MENU]), StandIn(store, reply="otro servidor")
+    one, two = make_channel(db), make_channel(db)
+    with live(make_app(one, asked), one) as base_one, live(make_app(two, other), two) as base_two:
+        post(base_one, twilio_params("hola"))
+        first = messages(post(base_one, twilio_params("asilo")))
+        second = messages(post(base_two, twilio_params("1")))
+    assert first[-1].endswith("(1/4)") and second[0].endswith("\n1 sigue (2/4)")
+    assert other.received == []
+
+
+def test_any_other_message_drops_the_pages(server: str, handler: StandIn) -> None:
+    post(server, twilio_params("hola"))
+    handler.reply = [ANSWER, MENU]
+    assert messages(post(server, twilio_params("asilo")))[-1].endswith("(1/4)")
+    handler.reply = "Puedes pedir asilo en la COMAR."
+    post(server, twilio_params("y en Guatemala?"))
+    asked = len(handler.received)
+    assert messages(post(server, twilio_params("1"))) == ["Puedes pedir asilo en la COMAR."]
+    assert len(handler.received) == asked + 1  # "1" went to Rasa: no stale page 2
+
+
+def test_borrar_erases_the_waiting_pages_too(server: str, handler: StandIn, db: Path) -> None:
+    import sqlite3
+
+    post(server, twilio_params("hola"))
+    handler.reply = [ANSWER, MENU]
+    post(server, twilio_params("asilo"))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM ruta_sms_pages").fetchone()[0] == 1
+    assert messages(post(server, twilio_params("BORRAR"))) == [sms.to_gsm7(ERASED["es"])]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM ruta_sms_pages").fetchone()[0] == 0
+    handler.reply = "Hola de nuevo."
+    assert messages(post(server, twilio_params("1")))[-1].endswith("Hola de nuevo.")
+
+
+def test_whatsapp_never_pages(server: str, handler: StandIn) -> None:
+    handler.reply = [ANSWER, MENU]
+    pieces = messages(post(server, twilio_params("asilo", sender="whatsapp:" + NUMBER)))
+    assert "(the full text REST shows)" in pieces[-1] and "sigue" not in "".join(pieces)
+    asked = len(handler.received)
+    post(server, twilio_params("1", sender="whatsapp:" + NUMBER))
+    assert len(handler.received) == asked + 1
+
+
+def test_first_contact_notice_never_pushes_the_answer_out(server: str, handler: StandIn) -> None:
+    body = "Pide asilo en la COMAR, la Comisión Mexicana de Ayuda a Refugiados. " * 4  # 276 characters
+    handler.reply = [{**ANSWER, "ruta": {**ANSWER["ruta"], "body": body}}, MENU]
+    reply = messages(post(server, twilio_params("asilo")))
+    assert any(sms.to_gsm7(body.strip()) in m for m in reply)
+    assert "BORRAR" in reply[0] and all(sms.segments(m) <= 3 for m in reply)
 
 
 def test_whatsapp_answer_longer_than_twilio_allows_is_split(server: str, handler: StandIn) -> None:

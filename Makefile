@@ -8,7 +8,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py)
 
-.PHONY: shell serve test bench venv train lint validate unit e2e rasa-test clean
+.PHONY: shell serve test bench eval venv train lint validate unit e2e rasa-test clean
 
 venv: .venv/.requirements.sha
 .venv/.requirements.sha: requirements.txt scripts/venv.sh
@@ -48,6 +48,11 @@ test: venv $(MODEL)
 
 bench: venv $(MODEL)
 	@scripts/bench.sh
+
+# The evaluation set (tests/eval/): accuracy per class and language; starts its own servers unless
+# EVAL_ARGS="--url http://127.0.0.1:5005". A measurement, not a gate: it exits 0 whatever the score.
+eval: venv $(MODEL)
+	.venv/bin/python scripts/eval.py $(EVAL_ARGS)
 
 clean:
 	rm -rf models results .run ruta.db

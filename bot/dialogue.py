@@ -16,6 +16,7 @@ from bot.kb import COUNTRIES, TOPICS
 from bot.kb.answer import answer, from_entry
 from bot.kb.loader import KnowledgeBase
 from bot.nlu.entities import find_country
+from bot.text import fold
 from bot.understand import signals as read_signals
 from bot.understand.questions import GENERAL, REGIONAL, QuestionMatch
 from bot.understand.signals import Signals
@@ -24,6 +25,9 @@ from bot.understand.topics import REGIONAL_TO_TOPIC, TOPIC_INTENTS
 QUESTION_SCORE = 0.55
 """A question entry answers a message when its best phrasing is at least this similar
 (TF-IDF character n-grams, cosine); below it, the topic's general answer is safer."""
+
+GENERAL_MARGIN = 0.12
+"""How much closer a general way of asking about a topic must be to win over a question entry."""
 
 INTENT_CONFIDENCE = 0.5
 """The trained classifier's topic is used alone only above this confidence."""
@@ -157,7 +161,7 @@ class Dialogue:
         question = self._question(sig, state)
         topic = self._topic(sig, turn)
         if sig.contact and (question is None or question.score < QUESTION_SCORE + 0.15):
-            return self._contact(state, topic)
+            return self._contact(state, topic, sig.where.town)
         if question is not None:
             return self._answer_question(state, question)
         if topic == "nearest" or (topic is None and turn.intent == "nearest_office"):
@@ -193,17 +197,29 @@ class Dialogue:
     # -- what the message asks ---------------------------------------------------------------
 
     def _question(self, sig: Signals, state: State) -> QuestionMatch | None:
-        """The best question entry, when it is a clear match for where the person is."""
-        candidates = sig.questions
-        if not candidates or candidates[0].score < QUESTION_SCORE or candidates[0].country == GENERAL:
-            return None  # nothing close, or a general way of asking about a topic is closer
-        best = candidates[0]
-        country = state.country
-        if country and best.country == REGIONAL:
-            own = next((c for c in candidates if c.country == country and c.question == best.question), None)
-            if own and own.score >= best.score - 0.05:
-                return own
-        return best
+        """The best question entry, when it is a clear match and one of the files answers it.
+
+        A general way of asking about the topic that is clearly closer ("asilo", "como pido
+        asilo") means the topic's own answer; a specific question needs its own entry.
+        """
+        general = max((c.score for c in sig.questions if c.country == GENERAL), default=0.0)
+        for candidate in sig.questions:
+            if candidate.country == GENERAL:
+                continue
+            if candidate.score < QUESTION_SCORE or candidate.score < general - GENERAL_MARGIN:
+                return None
+            owner = self._owner(candidate.question, state.country)
+            if owner is not None or state.country is None:
+                return QuestionMatch(owner or candidate.country, candidate.question, candidate.topic, candidate.score)
+        return None
+
+    def _owner(self, question_id: str, country: str | None) -> str | None:
+        """Which file answers a question id for this person: their country's, else the region's."""
+        if country and self.kb.question(country, question_id):
+            return country
+        if self.kb.question(REGIONAL, question_id):
+            return REGIONAL
+        return None
 
     def _topic(self, sig: Signals, turn: Turn) -> str | None:
         """The topic from the locale words (the question part weighs more), else the classifier's."""
@@ -267,10 +283,17 @@ class Dialogue:
         reply.messages.append(found.message() if hasattr(found, "message") else {"text": found.render()})
         return reply
 
-    def _contact(self, state: State, topic: str | None) -> Reply:
-        """Asked for a phone, address or hours: only what a source gives, and who can confirm."""
+    def _contact(self, state: State, topic: str | None, town: str | None = None) -> Reply:
+        """Asked for a phone, address or hours: only what a source gives, and who can confirm.
+
+        Places in the town the person named come first; the details shown are exactly the
+        place's sourced fields, so no digit reaches the person that is not in a source.
+        """
         lang = state.language
         places = [p for p in self.kb.places if state.country is None or p.country == state.country]
+        if town:
+            here = [p for p in places if fold(p.place.city) == fold(town)]
+            places = here or places
         if topic in (None, "asylum", "nearest", "documents"):
             places = [p for p in places if p.place.kind == "asylum_office"] or places
         with_contact = [p for p in places if p.place.phone or p.place.address or p.place.hours or p.place.website]
@@ -328,6 +351,9 @@ class Dialogue:
         asked = self._question(sig, state)
         if asked is not None and asked.topic != "emergency":
             return reply.extend(self._answer_question(state, asked))
+        topic = self._topic(sig, turn)
+        if topic in TOPICS and topic != "emergency":
+            return reply.extend(self._answer(state, topic))
         return reply.extend(self._answer(state, "emergency"))
 
     def _emergency_line(self, state: State) -> Reply:

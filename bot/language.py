@@ -128,7 +128,9 @@ def detect(text: str) -> Detection:
         return Detection(SWITCH[folded], len(words), explicit=True, strength=1.0)
     if not words:
         return Detection(None, 0)
-    spanish_marks = any(ch in text for ch in "ñ¿¡áéíóú")
+    # accents inside place names ("panamá", "méxico") say nothing about the sentence's language
+    unmarked = " ".join(w for w in text.split() if fold(w) not in AMBIGUOUS)
+    spanish_marks = any(ch in unmarked for ch in "ñ¿¡áéíóú")
     es = sum((2 if w in FRAME["es"] else 1) for w in words if w in ES_WORDS and w not in AMBIGUOUS)
     en = sum((2 if w in FRAME["en"] else 1) for w in words if w in EN_WORDS and w not in AMBIGUOUS)
     es += 2 if spanish_marks else 0

@@ -78,14 +78,20 @@ class QuestionIndex:
         return best
 
     def match(self, text: str, country: str | None) -> list[QuestionMatch]:
-        """Candidates best first: the country's own and the regional questions; with no country
-        known, every country's (so a country-specific question can be asked about)."""
-        found = [
-            QuestionMatch(cid, qid, topic, score)
-            for (cid, qid), (score, topic) in self.scores(text).items()
-            if country is None or cid in (country, REGIONAL, GENERAL)
-        ]
-        return sorted(found, key=lambda m: (-m.score, m.country != REGIONAL))
+        """Question ids best first, each scored by its best phrasing in ANY file.
+
+        Countries share question ids ("wait_time", "appeal"), so every file's phrasings teach how
+        a question is asked; which file answers it is decided afterwards (the country's own entry,
+        else the regional one). ``country`` only breaks ties in favour of the person's country.
+        General ways of asking about a topic compete under the pseudo-country :data:`GENERAL`.
+        """
+        best: dict[str, QuestionMatch] = {}
+        for (cid, qid), (score, topic) in self.scores(text).items():
+            bonus = 0.01 if cid in (country, REGIONAL) else 0.0
+            current = best.get(qid)
+            if current is None or score + bonus > current.score:
+                best[qid] = QuestionMatch(cid, qid, topic, score + bonus)
+        return sorted(best.values(), key=lambda m: -m.score)
 
 
 _INDEXES: dict[int, tuple[Any, QuestionIndex]] = {}

@@ -11,7 +11,6 @@ from bot import locales
 from bot.understand import patterns
 from bot.understand.questions import tail_sentences
 
-
 TOPIC_INTENTS = {
     "ask_asylum": "asylum",
     "ask_documents": "documents",

@@ -21,13 +21,13 @@ from bot.kb import COUNTRIES
 from bot.kb.loader import Issue, KBError, KnowledgeBase, load
 
 
-def missing_countries(kb: KnowledgeBase, served_before: Iterable[str] = ()) -> list[Issue]:
-    """One issue per country file the tree at ``kb.root`` must have but lacks."""
-    root = Path(kb.root)
+def missing_countries(root: Path, served_before: Iterable[str] = ()) -> list[Issue]:
+    """One issue per country file the tree at ``root`` must have but lacks."""
+    root = Path(root)
     before = set(served_before)
     issues = []
     for cid in (*COUNTRIES, "regional"):
-        if cid in kb.countries or (root / f"{cid}.yml").exists():
+        if (root / f"{cid}.yml").exists():
             continue  # present (an invalid file is the loader's error, not this one)
         declared = [f"{folder}/{cid}.yml" for folder in ("places", "towns") if (root / folder / f"{cid}.yml").exists()]
         reasons = []
@@ -48,9 +48,15 @@ def missing_countries(kb: KnowledgeBase, served_before: Iterable[str] = ()) -> l
 
 
 def load_complete(root: Path, served_before: Iterable[str] = ()) -> KnowledgeBase:
-    """``loader.load`` plus the missing-country check; ``KBError`` naming every missing file."""
-    kb = load(root)
-    issues = missing_countries(kb, served_before)
-    if issues:
-        raise KBError(issues)
+    """``loader.load`` plus the missing-country check; ``KBError`` naming every missing file first
+    (the loader's own errors, often caused by the missing file, follow)."""
+    missing = missing_countries(root, served_before)
+    try:
+        kb = load(root)
+    except KBError as exc:
+        if not missing:
+            raise
+        raise KBError([*missing, *exc.issues]) from exc
+    if missing:
+        raise KBError(missing)
     return kb

@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from bot.understand import examples, patterns
 
 DANGER_INTENT = "emergency"
-THRESHOLD = 0.35
+THRESHOLD = 0.4
 """Probability above which a message counts as danger (measured in tests/unit/test_danger.py)."""
 
 

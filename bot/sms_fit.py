@@ -116,20 +116,20 @@ def is_continue(text: str) -> bool:
 
 
 def _ladder(parts: Sequence[Part]) -> list[tuple[int, ...]]:
-    """Form indexes per part, from richest to shortest: menus shrink first, then answer tails."""
+    """Form indexes per part, from richest to shortest: menus shrink first, then answer tails.
+
+    For each tail (richest first) every menu form is tried, richest first: the first level that
+    fits keeps the richest tail that can fit, and beside it the richest menu that still fits.
+    """
     menu_steps = max((len(p.forms) - 1 for p in parts if p.kind == "menu"), default=0)
     tail_steps = max((len(p.forms) - 1 for p in parts if p.kind == "answer"), default=0)
-    levels = []
-    for m in range(menu_steps + 1):
-        levels.append(tuple(min(m, len(p.forms) - 1) if p.kind == "menu" else 0 for p in parts))
-    for t in range(1, tail_steps + 1):
-        levels.append(
-            tuple(
-                len(p.forms) - 1 if p.kind == "menu" else min(t, len(p.forms) - 1) if p.kind == "answer" else 0
-                for p in parts
-            )
-        )
-    return levels
+
+    def index(part: Part, menu: int, tail: int) -> int:
+        step = {"menu": menu, "answer": tail}.get(part.kind, 0)
+        return min(step, len(part.forms) - 1)
+
+    levels = [tuple(index(p, m, t) for p in parts) for t in range(tail_steps + 1) for m in range(menu_steps + 1)]
+    return list(dict.fromkeys(levels))
 
 
 def _forms(parts: Sequence[Part], level: tuple[int, ...]) -> list[str]:

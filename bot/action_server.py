@@ -14,7 +14,9 @@ it inherits every secret of the environment it was started from. Here:
 - the Twilio token, pseudonym key, API token and database/Redis URLs are removed from its
   environment before any action code is imported: the actions need none of them.
 
-Everything else (the executor, the action package, ``/health``) is rasa-sdk's, unchanged.
+It also loads the knowledge base as soon as it listens (in the background), so the first person
+after a restart does not wait for it. Everything else (the executor, the action package,
+``/health``) is rasa-sdk's, unchanged.
 """
 
 from __future__ import annotations
@@ -76,7 +78,23 @@ def create_app(actions: str, cors: object = None, auto_reload: bool = False, tok
             return response.json({"error": "forbidden"}, status=403)
         return None
 
+    @app.listener("after_server_start")
+    async def warm_up(app, loop):  # noqa: ANN001, ANN202 - Sanic's listener signature
+        """Load the knowledge base now, in the background, rather than on the first person's message."""
+        loop.run_in_executor(None, _load_knowledge_base)
+
     return app
+
+
+def _load_knowledge_base() -> None:
+    try:
+        from actions import base
+
+        store = getattr(base, "store", None)
+        if callable(store):
+            _ = store().kb
+    except Exception:  # noqa: BLE001 - the first action reports it properly
+        logger.warning("Could not load the knowledge base at start; the first action will try again.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -38,6 +38,7 @@ mkdir -p "$RUN"
 chmod 700 "$RUN"
 $PY -m bot.runtime --wait-db "${RUTA_DB_WAIT_SECONDS:-300}" "$RUN"
 pids=()
+launcher=()
 stop() {
   trap - INT TERM EXIT
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -50,10 +51,14 @@ trap 'stop; exit 143' TERM
 supervise() {  # NAME LOG|"" PIDFILE -- COMMAND...: start COMMAND under bot.supervise, in the background
   local name=$1 log=$2 pid_file=$3
   shift 4
-  $PY -m bot.supervise --name "$name" ${log:+--log "$log"} --pid-file "$pid_file" -- "$@" &
+  "${launcher[@]}" $PY -m bot.supervise --name "$name" ${log:+--log "$log"} --pid-file "$pid_file" -- "$@" &
   pids+=($!)
+  launcher=()
 }
 
+# The actions answer from the knowledge base only: they never get the Twilio token, the pseudonym
+# key, the API token or the database and Redis URLs (which may hold passwords).
+launcher=(env -u TWILIO_AUTH_TOKEN -u RUTA_PSEUDONYM_KEY -u RUTA_API_TOKEN -u RUTA_DB_URL -u RUTA_REDIS_URL)
 supervise "action server" "$RUN/actions.log" "$RUN/actions.pid" -- \
   $PY -m bot.action_server --actions actions --port "$ACTION_PORT"
 for i in $(seq 1 240); do

@@ -131,7 +131,7 @@ class Ruta:
             stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
         )
-        wait_http(f"{self.url}/status", self.procs["rasa"], log)
+        wait_http(f"{self.url}/status?token={self.api_token}", self.procs["rasa"], log)
 
     def api(self, method: str, path: str, token: str | None = "", **kwargs: Any) -> requests.Response:
         """Call Rasa's HTTP API; with this server's token unless ``token`` says otherwise (None: none)."""

@@ -16,7 +16,7 @@ def _sender() -> str:
 
 
 def test_status_and_health(ruta: Ruta) -> None:
-    assert requests.get(f"{ruta.url}/status", timeout=5).json()["model_file"]
+    assert ruta.api("GET", "/status").json()["model_file"]  # Rasa's API: only with the token
     assert requests.get(f"http://127.0.0.1:{ruta.action_port}/health", timeout=5).ok
 
 

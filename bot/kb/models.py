@@ -154,11 +154,55 @@ class Emergency(_Strict):
         return value
 
 
-class CountryFile(_Strict):
-    """``knowledge_base/<country>.yml`` (and ``regional.yml``)."""
+class BoundingBox(_Strict):
+    """A generous box around a country, to catch swapped or mistyped coordinates.
 
-    country: str
-    iso2: Optional[str] = Field(None, regex=r"^[A-Z]{2}$")
+    A box is not a border: it stops gross mistakes (lat/lon swapped, a lost minus sign, a town in
+    the wrong country) that an editor would otherwise only notice on a map.
+    """
+
+    min_lat: float = Field(..., ge=-90, le=90)
+    max_lat: float = Field(..., ge=-90, le=90)
+    min_lon: float = Field(..., ge=-180, le=180)
+    max_lon: float = Field(..., ge=-180, le=180)
+
+    @validator("max_lat")
+    def _lat_order(cls, value: float, values: dict) -> float:  # noqa: N805
+        if "min_lat" in values and value <= values["min_lat"]:
+            raise ValueError(f"{value} is not north of min_lat {values['min_lat']}")
+        return value
+
+    @validator("max_lon")
+    def _lon_order(cls, value: float, values: dict) -> float:  # noqa: N805
+        if "min_lon" in values and value <= values["min_lon"]:
+            raise ValueError(f"{value} is not east of min_lon {values['min_lon']}")
+        return value
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
+
+
+class CountryFile(_Strict):
+    """``knowledge_base/<country>.yml`` (and ``regional.yml``).
+
+    A country is its file: the loader takes every ``<country>.yml`` it finds, so a new country
+    needs no code. ``iso2``, ``menu_order`` and ``bbox`` are required of countries (the loader
+    says so); ``regional.yml`` has none of them.
+    """
+
+    country: str = Field(..., regex=r"^[a-z][a-z_]*$", description="the file name without .yml")
+    iso2: Optional[str] = Field(
+        None, regex=r"^[A-Z]{2}$", description="ISO 3166 code: the packaged gazetteer's towns of this code are used"
+    )
+    menu_order: Optional[int] = Field(
+        None, ge=1, description="position in the numbered country menu (north to south along the route)"
+    )
+    bbox: Optional[BoundingBox] = Field(None, description="every coordinate of this country must lie inside it")
+    preferred_regions: List[str] = Field(
+        [],
+        description="admin1 names (as the packaged gazetteer spells them) where people on the move are: "
+        "when several towns share a name, this country's towns elsewhere rank below every other country's",
+    )
     name: Text
     aliases: List[str] = []
     emergency: Optional[Emergency] = None

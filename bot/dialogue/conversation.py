@@ -7,23 +7,25 @@ model or a server, and every path ends in a numbered menu so the person is never
 
 from __future__ import annotations
 
-from bot import menus
+from bot import locales, menus
 from bot.dialogue.answers import Answers
 from bot.dialogue.places import Places
 from bot.dialogue.state import Reply, State, Turn
-from bot.kb import TOPICS
+from bot.kb import REGIONAL_TOPICS, TOPICS
 from bot.kb.loader import KnowledgeBase
 from bot.understand import signals as read_signals
-from bot.understand.questions import GENERAL, QuestionMatch
+from bot.understand.questions import QuestionMatch
 from bot.understand.signals import Signals
 from bot.understand.topics import TOPIC_INTENTS
 
-QUESTION_SCORE = 0.55
+QUESTION_SCORE = 0.5
 """A question entry answers a message when its best phrasing is at least this similar
 (TF-IDF character n-grams, cosine); below it, the topic's general answer is safer."""
 
-GENERAL_MARGIN = 0.12
-"""How much closer a general way of asking about a topic must be to win over a question entry."""
+
+ALERT_TURNS = 3
+"""After a danger message, this many following replies keep the emergency line first: people
+answer "which country?" or add details ("somos 20 y hay niños"), and the number must stay in view."""
 
 INTENT_CONFIDENCE = 0.5
 """The trained classifier's topic is used alone only above this confidence."""
@@ -62,20 +64,44 @@ class Dialogue(Answers, Places):
             reply.slots["group"] = turn.group
             state = State(**{**state.__dict__, "group": turn.group})
         if sig.danger or sig.who.child_alone:
+            reply.slots["alert"] = str(ALERT_TURNS)
             return reply.extend(self._danger(state, turn, sig))
+        alert = int(state.alert or 0) if str(state.alert or "").isdigit() else 0
+        if alert > 0:
+            return reply.extend(self._in_alert(state, turn, sig, alert))
         return reply.extend(self._understood(state, turn, sig))
+
+    def _in_alert(self, state: State, turn: Turn, sig: Signals, alert: int) -> Reply:
+        """The turns after a danger message: the emergency line stays first, and a message that
+        is not understood gets the country's emergency advice rather than "I did not understand"."""
+        reply = Reply(slots={"alert": str(alert - 1) if alert > 1 else None})
+        if sig.act in ("thanks", "goodbye"):
+            return reply.extend(self._emergency_line(state)).extend(self._understood(state, turn, sig))
+        answered = self._understood(state, turn, sig)
+        said = "\n".join(m["text"] for m in answered.messages)
+        line = self._emergency_line(state)
+        if line.messages and line.messages[0]["text"] not in said:
+            reply.extend(line)
+        if state.country and answered.messages and said.startswith(locales.say("fallback", state.language)):
+            return reply.extend(self._answer(state, "emergency"))
+        return reply.extend(answered)
 
     def _understood(self, state: State, turn: Turn, sig: Signals) -> Reply:
         lang = state.language
         if sig.number is not None and sig.words <= 3:
             return self.choose(state, Turn(turn.intent, turn.text, number=sig.number))
-        if sig.act:
-            act_reply = self._act(sig.act, state, turn)
+        if sig.switch_to:
+            return self._switch_language(state, sig.switch_to)
+        act = sig.act or (sig.leading_act if not sig.topic_words and not sig.where.mentions else None)
+        if act:
+            act_reply = self._act(act, state, turn)
             if act_reply is not None:
                 return act_reply
         if sig.guarantee:
             reply = Reply().say("no_guarantee", lang)
             return reply.extend(self._answer_or_ask(state, "legal_aid"))
+        if sig.where.mentions and not sig.topic_words and not sig.specific:
+            return self._place_named(state, turn, sig)  # "im in guatemala": only a place
         question = self._question(sig, state)
         topic = self._topic(sig, turn)
         if sig.contact and (question is None or question.score < QUESTION_SCORE + 0.15):
@@ -84,11 +110,26 @@ class Dialogue(Answers, Places):
             return self._answer_question(state, question)
         if topic == "nearest" or (topic is None and turn.intent == "nearest_office"):
             return self.nearest(state, Turn("nearest_office", turn.text, city=sig.where.town or turn.city))
+        if topic in REGIONAL_TOPICS:
+            return self._answer(State(**{**state.__dict__, "country": REGIONAL}), topic).extend(
+                Reply(slots={"country": state.country})
+            )
         if topic is not None:
             return self.ask_topic(state, Turn(turn.intent, turn.text, city=sig.where.town or turn.city), topic)
         if sig.where.mentions:
             return self._place_named(state, turn, sig)
         return self.fallback(state, turn)
+
+    def _switch_language(self, state: State, language: str) -> Reply:
+        """Answer in the language asked for from now on; repeat the last answer in it."""
+        switched = State(**{**state.__dict__, "language": language})
+        reply = Reply(slots={"language": language}).say("language_changed", language)
+        if switched.country and switched.last_question and self._owner(switched.last_question, switched.country):
+            owner = self._owner(switched.last_question, switched.country) or switched.country
+            return reply.extend(self._render_entry(switched, owner, switched.last_question))
+        if switched.country and switched.last_topic:
+            return reply.extend(self._answer(switched, switched.last_topic))
+        return reply.say("greet", language).extend(self.show_menu(switched, Turn("", "")))
 
     def _act(self, act: str, state: State, turn: Turn) -> Reply | None:
         lang = state.language
@@ -113,16 +154,13 @@ class Dialogue(Answers, Places):
         return None
 
     def _question(self, sig: Signals, state: State) -> QuestionMatch | None:
-        """The best question entry, when it is a clear match and one of the files answers it.
-
-        A general way of asking about the topic that is clearly closer ("asilo", "como pido
-        asilo") means the topic's own answer; a specific question needs its own entry.
-        """
-        general = max((c.score for c in sig.questions if c.country == GENERAL), default=0.0)
+        """The best question entry, when the message asks something specific and one of the
+        files answers it. A message that only names a topic and a place ("asilo", "como pido
+        asilo en México") gets the topic's own answer."""
+        if not sig.specific:
+            return None
         for candidate in sig.questions:
-            if candidate.country == GENERAL:
-                continue
-            if candidate.score < QUESTION_SCORE or candidate.score < general - GENERAL_MARGIN:
+            if candidate.score < QUESTION_SCORE:
                 return None
             owner = self._owner(candidate.question, state.country)
             if owner is not None or state.country is None:
@@ -150,24 +188,34 @@ class Dialogue(Answers, Places):
         return None
 
     def _danger(self, state: State, turn: Turn, sig: Signals) -> Reply:
-        """The emergency line first, then what helps for this kind of danger."""
+        """The emergency line first, then what helps for this kind of danger, then whatever
+        else the message asks (a false alarm must not cost the answer)."""
         lang = state.language
         reply = self._emergency_line(state)
-        child = sig.who.child_alone
+        child = sig.who.child_alone or (sig.who.minor and sig.danger is not None)
         if child:
             reply.say("child_alone", lang)
         if state.country is None:
-            reply.slots.update({"pending_topic": "special_protection" if child else "emergency", "awaiting": "country"})
+            rest = self._understood(state, turn, sig)
+            if rest.messages and not self._is_fallback(rest, lang):
+                return reply.extend(rest)
+            pending = "special_protection" if child else "emergency"
+            reply.slots.update({"pending_topic": pending, "awaiting": "country"})
             return reply.extend(self._menu(menus.country_menu(), state))
         if child:
             if self.kb.question(state.country, "children_alone"):
                 match = QuestionMatch(state.country, "children_alone", "special_protection", 1.0)
                 return reply.extend(self._answer_question(state, match))
             return reply.extend(self._answer(state, "special_protection"))
-        asked = self._question(sig, state)
-        if asked is not None and asked.topic != "emergency":
-            return reply.extend(self._answer_question(state, asked))
-        topic = self._topic(sig, turn)
-        if topic in TOPICS and topic != "emergency":
-            return reply.extend(self._answer(state, topic))
+        rest = self._understood(state, turn, sig)
+        if (
+            rest.messages
+            and not self._is_fallback(rest, lang)
+            and rest.slots.get("last_topic") not in (None, "emergency")
+        ):
+            return reply.extend(rest)
         return reply.extend(self._answer(state, "emergency"))
+
+    @staticmethod
+    def _is_fallback(reply: Reply, language: str) -> bool:
+        return bool(reply.messages) and reply.messages[0]["text"].startswith(locales.say("fallback", language))

@@ -19,6 +19,7 @@ SLOTS = (
     "origin",
     "last_question",
     "pending_question",
+    "alert",
 )
 
 
@@ -36,6 +37,7 @@ class State:
     origin: str | None = None  # the country the person comes from (context, never the answer's country)
     last_question: str | None = None  # id of the last question entry answered
     pending_question: str | None = None  # a question entry waiting for the country
+    alert: str | None = None  # replies left that keep the emergency line first after danger
 
     @classmethod
     def from_slots(cls, slots: dict[str, Any]) -> State:

@@ -65,7 +65,9 @@ def words(key: str, language: str | None = None) -> Any:
         value = _catalogue(lang).get("words", {}).get(key)
         if value is None:
             continue
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not all(isinstance(v, list) for v in value.values()):
+            merged = {**(merged or {}), **value}  # a plain mapping (number words): later languages add
+        elif isinstance(value, dict):
             merged = merged or {}
             for sub, items in value.items():
                 merged.setdefault(sub, [])

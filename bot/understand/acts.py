@@ -12,49 +12,13 @@ import re
 from bot import locales
 from bot.understand import patterns
 
-_NUMBER_WORDS = {
-    "cero": 0, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
-    "ocho": 8, "nueve": 9, "diez": 10, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
 _CHOICE = re.compile(
     r"^(?:(?:opcion|option|numero|number|el|la|la opcion|the|no|n|#)\s*)?(\d{1,2}|[a-z]+)"
     r"(?:\s+(?:porfa|por favor|please|pls|plis))?$"
 )
-_FILLER = {
-    "por",
-    "favor",
-    "porfa",
-    "plis",
-    "pls",
-    "please",
-    "ruta",
-    "bot",
-    "muchas",
-    "mucho",
-    "so",
-    "much",
-    "a",
-    "lot",
-    "y",
-    "and",
-    "de",
-    "nuevo",
-    "again",
-    "oye",
-    "oiga",
-    "senor",
-    "senora",
-    "amigo",
-    "amiga",
-    "todo",
-    "everything",
-    "for",
-    "the",
-    "info",
-}
 
 ACTS = (
+    ("switch_language", "switch_language_words"),
     ("erase", "erase_words"),
     ("sources", "sources_words"),
     ("handoff", "handoff_words"),
@@ -77,7 +41,7 @@ def number(folded: str) -> int | None:
     value = match.group(1)
     if value.isdigit():
         return int(value)
-    return _NUMBER_WORDS.get(value)
+    return locales.words("number_words").get(value)
 
 
 def _covers(entries: list[str], folded: str) -> bool:
@@ -91,7 +55,8 @@ def _covers(entries: list[str], folded: str) -> bool:
         if match:
             covered[match.start() : match.end()] = [True] * (match.end() - match.start())
     leftover = [w.group() for w in re.finditer(r"\S+", folded) if not all(covered[w.start() : w.end()])]
-    return any(covered) and not [w for w in leftover if w not in _FILLER]
+    filler = set(locales.words("filler_words"))
+    return any(covered) and not [w for w in leftover if w not in filler]
 
 
 def read(folded: str) -> str | None:
@@ -107,6 +72,24 @@ def read(folded: str) -> str | None:
         return None
     every = [w for _, key in ACTS if _ in present for w in locales.words(key)]
     return present[0] if _covers(every, folded) else None
+
+
+LEADING = ("thanks", "greet", "goodbye")
+"""Acts that may open a short message with a few words of their own ("gracias de verdad",
+"buenas tardes, una consulta"): the act still answers when nothing else is asked."""
+LEADING_EXTRA_WORDS = 4
+
+
+def leading(folded: str) -> str | None:
+    """A greeting, thanks or goodbye at the start of a short message, with a short tail."""
+    for act, key in ACTS:
+        if act not in LEADING:
+            continue
+        pattern = patterns.matcher(locales.words(key))
+        match = pattern.match(folded) if pattern else None
+        if match and len(folded[match.end() :].split()) <= LEADING_EXTRA_WORDS:
+            return act
+    return None
 
 
 def mixed_acts(folded: str) -> set[str]:

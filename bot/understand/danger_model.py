@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from bot.understand import examples, patterns
 
@@ -29,10 +29,12 @@ class DangerClassifier:
         labels = [intent == DANGER_INTENT for intent, _ in pairs]
         self.model: Pipeline | None = None
         if any(labels) and not all(labels):
-            self.model = make_pipeline(
-                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1),
-                LogisticRegression(C=4.0, class_weight="balanced", max_iter=1000),
+            # characters forgive typos; words keep "me lo van a dar" apart from "me van a matar"
+            features = make_union(
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
+                TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
             )
+            self.model = make_pipeline(features, LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000))
             self.model.fit(texts, labels)
 
     def probability(self, text: str) -> float:

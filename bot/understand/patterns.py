@@ -47,6 +47,6 @@ def has(entries: Iterable[str], folded: str) -> bool:
 
 def normalise(text: str) -> str:
     """Folded text with the contractions people type joined the way the word lists write them."""
-    folded = fold(text)
+    folded = re.sub(r"([a-z])\1{2,}", r"\1", fold(text))  # "holaaa" -> "hola"
     folded = re.sub(r"\b(i|you|we|they|he|she|it|don|can|won|isn|doesn)\s+(m|re|s|t|ll|ve|d)\b", r"\1 \2", folded)
     return folded

@@ -18,9 +18,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from bot.understand import patterns
 
 REGIONAL = "regional"
-GENERAL = "*"
-"""Pseudo-country of the general ways of asking about a topic (the NLU examples of ``ask_*``):
-when one of them is the closest match, the message asks about the topic, not a specific question."""
+REGIONAL_LEAD = 0.05
+"""With no country known, a regional phrasing this much less similar still wins: it answers now."""
 
 
 @dataclass(frozen=True)
@@ -47,17 +46,15 @@ def tail_sentences(text: str, keep: int = 2) -> str:
 class QuestionIndex:
     """All phrasings of all question entries of one knowledge base."""
 
-    def __init__(self, kb: Any, general: tuple[tuple[str, str], ...] = ()):
+    def __init__(self, kb: Any):
         self.rows: list[tuple[str, str, str]] = []  # (country, question id, topic)
         texts: list[str] = []
-        for topic, example in general:
-            self.rows.append((GENERAL, f"topic:{topic}", topic))
-            texts.append(patterns.normalise(example))
         for cid, file in kb.countries.items():
             for question in file.questions:
                 for phrasing in [*question.ask.es, *question.ask.en]:
                     self.rows.append((cid, question.id, question.topic))
                     texts.append(patterns.normalise(phrasing))
+        self._aliases = set(kb.country_aliases())
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1)
         self.matrix = self.vectorizer.fit_transform(texts) if texts else None
 
@@ -77,6 +74,31 @@ class QuestionIndex:
                 best[key] = (float(score), topic)
         return best
 
+    def specific_words(self, text: str) -> list[str]:
+        """Words of the message that say more than "a topic, a place": a question needs them.
+
+        "asilo", "como pido asilo en mexico" have none (the topic's own answer is right);
+        "es gratis pedir asilo" has "gratis". Stop words, topic words, greetings and places are
+        read from the locale lists; a place is any country alias or gazetteer town.
+        """
+        plain, topics_named = self._plain_words(text)
+        words = [w for w in patterns.normalise(text).split() if w not in plain]
+        # two topics together ("pasaporte" and "asilo") are a question about how they meet
+        return words or (sorted(topics_named) if len(topics_named) > 1 else [])
+
+    def _plain_words(self, text: str) -> tuple[set[str], set[str]]:
+        from bot import locales
+
+        folded = patterns.normalise(text)
+        plain = set(locales.words("stopwords")) | set(locales.words("greetings")) | set(locales.words("thanks"))
+        topics_named: set[str] = set()
+        for topic, entries in locales.words("topics").items():
+            for match in patterns.find(entries, folded):
+                plain.update(match.group().split())
+                topics_named.add(topic)
+        plain.update(w for alias in self._aliases for w in alias.split() if alias in folded)
+        return plain, topics_named
+
     def match(self, text: str, country: str | None) -> list[QuestionMatch]:
         """Question ids best first, each scored by its best phrasing in ANY file.
 
@@ -88,6 +110,8 @@ class QuestionIndex:
         best: dict[str, QuestionMatch] = {}
         for (cid, qid), (score, topic) in self.scores(text).items():
             bonus = 0.01 if cid in (country, REGIONAL) else 0.0
+            if country is None and cid == REGIONAL:
+                bonus = REGIONAL_LEAD
             current = best.get(qid)
             if current is None or score + bonus > current.score:
                 best[qid] = QuestionMatch(cid, qid, topic, score + bonus)
@@ -102,10 +126,6 @@ def index_for(kb: Any) -> QuestionIndex:
     cached = _INDEXES.get(id(kb))
     if cached is None or cached[0] is not kb:
         _INDEXES.clear()
-        from bot.understand import examples
-        from bot.understand.topics import TOPIC_INTENTS
-
-        general = tuple((TOPIC_INTENTS[i], t) for i, t in examples.load() if i in TOPIC_INTENTS)
-        cached = (kb, QuestionIndex(kb, general))
+        cached = (kb, QuestionIndex(kb))
         _INDEXES[id(kb)] = cached
     return cached[1]

@@ -23,6 +23,9 @@ class Signals:
     contact: bool = False  # asks for a phone, e-mail, address or hours
     guarantee: bool = False  # asks whether they will win
     follow_up: bool = False  # "¿y en Panamá?": the same question for another place
+    specific: bool = True  # words beyond a topic and a place: a specific question may be meant
+    switch_to: str | None = None  # the language the person asks Ruta to use ("in english please")
+    leading_act: str | None = None  # thanks or a greeting opening a short message
 
     @property
     def words(self) -> int:
@@ -37,6 +40,7 @@ def read(text: str, kb: Any, country: str | None) -> Signals:
         found_danger = danger.Danger("classifier", "")
     place = where.read(text, kb)
     scope = place.now or country
+    index = questions.index_for(kb)
     return Signals(
         folded=folded,
         danger=found_danger,
@@ -45,8 +49,31 @@ def read(text: str, kb: Any, country: str | None) -> Signals:
         act=acts.read(folded),
         number=acts.number(folded),
         topic_words=topics.scores(text),
-        questions=questions.index_for(kb).match(text, scope),
+        questions=index.match(text, scope),
+        specific=bool(_specific(index.specific_words(text), place)),
+        switch_to=_switch_to(folded),
+        leading_act=acts.leading(folded),
         contact=patterns.has(locales.words("contact_words"), folded),
         guarantee=patterns.has(locales.words("guarantee_words"), folded),
         follow_up=patterns.has(locales.words("follow_up_markers"), folded) or folded.startswith(("y ", "and ")),
     )
+
+
+SWITCH_MAX_WORDS = 8
+"""A language request is read in short messages only; in a long story "en inglés" is content."""
+
+
+def _switch_to(folded: str) -> str | None:
+    """The language whose catalogue lists the words asking for it ("in english please" → en)."""
+    if len(folded.split()) > SWITCH_MAX_WORDS:
+        return None
+    for language in locales.languages():
+        if patterns.has(locales.words("switch_language_words", language), folded):
+            return language
+    return None
+
+
+def _specific(words: list[str], place: where.Where) -> list[str]:
+    """Specific words minus the words of the places named (a town alone is not a question)."""
+    named = {w for mention in place.mentions for w in patterns.normalise(mention.name).split()}
+    return [w for w in words if w not in named]

@@ -57,6 +57,8 @@ def age_in(folded: str) -> tuple[int, int, int] | None:
     global _AGE
     if _AGE is None:
         _AGE = _age_regex()
+    numbers = locales.words("number_words")
+    folded = " ".join(str(numbers[w]) if w in numbers else w for w in folded.split())
     for match in _AGE.finditer(folded):
         value = next((g for g in match.groups() if g), None)
         following = folded[match.end() :].split()[:1]

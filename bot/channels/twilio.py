@@ -16,7 +16,7 @@ bilingual "try again / call 911" message, so nobody in trouble is left with sile
       reply_timeout: 8                       # seconds; Twilio gives up at 15
       sms_segments: 3                        # or RUTA_SMS_SEGMENTS
       gsm7: true                             # or RUTA_SMS_GSM7
-      dev_skip_signature: false              # default: true only when RUTA_DEV=1
+      dev_skip_signature: false              # default: true only with RUTA_DEV=1 and no token
 
 On SMS the reply is fitted from its parts (``bot/sms_fit.py``): the answer arrives whole, the
 menu and source line shrink first, and a reply still too long is sent in pages the person asks

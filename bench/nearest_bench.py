@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/nearest_bench.py [--queries 1000] [--seed 7]
 
-Synthetic places are spread uniformly over the bounding box of the seven countries (the union of
-``bot.geo.bounds.BOXES``); queries start from random points in the same box. Each figure is the
+Synthetic places are spread uniformly over the bounding box of all the countries (the union of
+each country file's ``bbox``); queries start from random points in the same box. Each figure is the
 median of ``--queries`` single-point queries (one person asking at a time, as the bot does), after
 the per-filter tree has been built. Why the median: the first query of a filter builds its tree,
 and a stray garbage collection should not decide the figure either; the build time is reported
@@ -20,17 +20,21 @@ import time
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.geo.bounds import BOXES
 from bot.geo.nearest import PlaceIndex
-from bot.kb.loader import ResolvedPlace
-from bot.kb.models import Place, SourceRef, Text
+from bot.kb.loader import ResolvedPlace, country_paths
+from bot.kb.models import CountryFile, Place, SourceRef, Text
 
 SIZES = (("1pt", 1), ("1k", 1_000), ("50k", 50_000))
-LAT = (min(b[0] for b in BOXES.values()), max(b[1] for b in BOXES.values()))
-LON = (min(b[2] for b in BOXES.values()), max(b[3] for b in BOXES.values()))
+_BOXES = [
+    CountryFile.parse_obj(yaml.safe_load(path.read_text(encoding="utf-8"))).bbox
+    for path in country_paths(Path(__file__).resolve().parent.parent / "knowledge_base")
+]
+LAT = (min(b.min_lat for b in _BOXES if b), max(b.max_lat for b in _BOXES if b))
+LON = (min(b.min_lon for b in _BOXES if b), max(b.max_lon for b in _BOXES if b))
 
 
 def synthetic_places(n: int, rng: np.random.Generator) -> list[ResolvedPlace]:

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot.kb import COUNTRIES
+from bot.kb.loader import country_paths
 from bot.kb.models import CountryFile
 
 logger = logging.getLogger(__name__)
@@ -48,12 +48,13 @@ _EXCEPTION = {"es": "{number} en {country}", "en": "{number} in {country}"}
 
 @dataclass(frozen=True)
 class Number:
-    """One country's emergency number and its name in both languages."""
+    """One country's emergency number, its name in both languages and its place in the menu."""
 
     country: str
     number: str
     name_es: str
     name_en: str
+    order: int = 0
 
     def name(self, language: str) -> str:
         return self.name_es if language == "es" else self.name_en
@@ -95,7 +96,7 @@ def read_number(path: Path) -> Number | None:
         return None
     if parsed.country != path.stem or parsed.emergency is None:
         return None
-    return Number(path.stem, parsed.emergency.number, parsed.name.es, parsed.name.en)
+    return Number(path.stem, parsed.emergency.number, parsed.name.es, parsed.name.en, parsed.menu_order or 0)
 
 
 class Fallback:
@@ -118,11 +119,12 @@ class Fallback:
         return self._text
 
     def refresh(self) -> None:
-        """Re-read the country files whose size or modification time changed."""
+        """Re-read the country files whose size or modification time changed (and notice new ones)."""
         with self._lock:
             self._checked = time.monotonic()
             changed = False
-            for country in COUNTRIES:
+            countries = sorted({*self._stamps, *(path.stem for path in country_paths(self.root))})
+            for country in countries:
                 path = self.root / f"{country}.yml"
                 try:
                     st = path.stat()
@@ -144,7 +146,7 @@ class Fallback:
                     self._numbers[country] = number
                     changed = True
             if changed or not self._numbers:
-                self._text = render([self._numbers[c] for c in COUNTRIES if c in self._numbers])
+                self._text = render(sorted(self._numbers.values(), key=lambda n: (n.order, n.country)))
 
 
 _SHARED: dict[Path, Fallback] = {}

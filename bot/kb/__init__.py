@@ -22,6 +22,12 @@ REGIONAL_TOPICS: tuple[str, ...] = (
     "mirps",
 )
 
+REGIONAL = "regional"
+"""``regional.yml``: what applies in every country (not a country: no menu entry, no places)."""
+
+SOURCES = "sources"
+"""``sources.yml``: the shared documents. Every other ``<name>.yml`` beside it is a country's file."""
+
 COUNTRIES: tuple[str, ...] = (
     "mexico",
     "belize",
@@ -31,6 +37,8 @@ COUNTRIES: tuple[str, ...] = (
     "costa_rica",
     "panama",
 )
-"""Country ids in menu order: north to south along the route, so the numbered menu reads like a map."""
+"""Deprecated: the countries are the loaded files (``KnowledgeBase.country_ids``); only code not yet
+moved over reads this list."""
 
 LANGUAGES: tuple[str, ...] = ("es", "en")
+"""Languages every knowledge-base text must have (others are optional, see ``models.Text``)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.kb import COUNTRIES
+from bot.kb import REGIONAL
 from bot.kb.loader import Issue, KBError, KnowledgeBase, load
 
 
@@ -25,8 +25,9 @@ def missing_countries(root: Path, served_before: Iterable[str] = ()) -> list[Iss
     """One issue per country file the tree at ``root`` must have but lacks."""
     root = Path(root)
     before = set(served_before)
+    declared_by_content = {path.stem for folder in ("places", "towns") for path in (root / folder).glob("*.yml")}
     issues = []
-    for cid in (*COUNTRIES, "regional"):
+    for cid in sorted(before | declared_by_content | {REGIONAL}):
         if (root / f"{cid}.yml").exists():
             continue  # present (an invalid file is the loader's error, not this one)
         declared = [f"{folder}/{cid}.yml" for folder in ("places", "towns") if (root / folder / f"{cid}.yml").exists()]

@@ -3,6 +3,9 @@
 ``load()`` reads every file, checks each against the pydantic models and then across files (source
 ids exist, ids unique, towns resolve, coordinates inside the country). Any error → ``KBError`` with
 every problem found, each as ``file:line message`` — never a half-loaded knowledge base.
+
+The countries are the files: every ``<country>.yml`` beside ``sources.yml`` and ``regional.yml`` is
+one, in the order of its ``menu_order``. Adding a country is adding its files, not code.
 """
 
 from __future__ import annotations
@@ -15,9 +18,8 @@ from typing import Any, Iterator, Type
 
 from pydantic import BaseModel, ValidationError
 
-from bot.geo.bounds import inside
 from bot.geo.gazetteer import Gazetteer, Town, packaged_towns
-from bot.kb import COUNTRIES, REGIONAL_TOPICS, TOPICS, yaml_lines
+from bot.kb import REGIONAL, REGIONAL_TOPICS, SOURCES, TOPICS, yaml_lines
 from bot.kb.models import CountryFile, Entry, Place, PlacesFile, Question, SourceDoc, SourcesFile, TownsFile
 from bot.text import fold
 
@@ -57,7 +59,10 @@ class ResolvedPlace:
 
 @dataclass
 class KnowledgeBase:
-    """Everything validated, ready to answer from."""
+    """Everything validated, ready to answer from.
+
+    ``countries`` holds every country file in menu order, then ``regional``.
+    """
 
     root: Path
     countries: dict[str, CountryFile]
@@ -66,6 +71,11 @@ class KnowledgeBase:
     gazetteer: Gazetteer
     warnings: list[Issue] = field(default_factory=list)
     loaded_at: dt.datetime = field(default_factory=dt.datetime.now)
+
+    @property
+    def country_ids(self) -> tuple[str, ...]:
+        """The countries, in menu order (``regional`` is not a country)."""
+        return tuple(cid for cid in self.countries if cid != REGIONAL)
 
     def entry(self, country: str, topic: str) -> Entry | None:
         file = self.countries.get(country)
@@ -91,7 +101,7 @@ class KnowledgeBase:
     def _country_aliases(self) -> dict[str, str]:
         aliases: dict[str, str] = {}
         for cid, file in self.countries.items():
-            if cid == "regional":
+            if cid == REGIONAL:
                 continue
             for alias in [cid.replace("_", " "), file.name.es, file.name.en, *file.aliases]:
                 aliases[fold(alias)] = cid
@@ -167,9 +177,8 @@ class _Reader:
         self.warnings.append(Issue(_rel(path, self.root), yaml_lines.line_of(raw, loc), message))
 
 
-def _supplement_towns(reader: _Reader, root: Path) -> list[Town]:
+def _supplement_towns(reader: _Reader, root: Path, countries: dict[str, CountryFile], base: Gazetteer) -> list[Town]:
     """Editors' towns: merged into the packaged gazetteer (``same_as`` borrows its coordinates)."""
-    base = Gazetteer(packaged_towns())
     towns: list[Town] = []
     for path in sorted((root / "towns").glob("*.yml")):
         parsed, raw = reader.parse(path, TownsFile)
@@ -177,7 +186,7 @@ def _supplement_towns(reader: _Reader, root: Path) -> list[Town]:
             continue
         for i, spec in enumerate(parsed.towns):
             loc = ("towns", i)
-            if spec.country not in COUNTRIES:
+            if spec.country not in countries or spec.country == REGIONAL:
                 reader.error(path, raw, loc + ("country",), f'town "{spec.name}": unknown country "{spec.country}"')
                 continue
             if spec.same_as:
@@ -196,7 +205,7 @@ def _supplement_towns(reader: _Reader, root: Path) -> list[Town]:
                 lat, lon = found.towns[0].lat, found.towns[0].lon
             else:
                 lat, lon = spec.lat, spec.lon  # type: ignore[assignment]
-            if not inside(spec.country, lat, lon):
+            if not _inside(countries[spec.country], lat, lon):
                 reader.error(
                     path, raw, loc + ("lat",), f'town "{spec.name}": {lat}, {lon} is not inside {spec.country}'
                 )
@@ -211,7 +220,7 @@ def _check_country(reader: _Reader, path: Path, raw: Any, parsed: CountryFile, s
     cid = path.stem
     if parsed.country != cid:
         reader.error(path, raw, ("country",), f'says country "{parsed.country}" but the file is named {path.name}')
-    allowed = REGIONAL_TOPICS if cid == "regional" else TOPICS
+    allowed = REGIONAL_TOPICS if cid == REGIONAL else TOPICS
     for topic, entry in parsed.topics.items():
         if topic not in allowed:
             reader.error(
@@ -225,7 +234,7 @@ def _check_country(reader: _Reader, path: Path, raw: Any, parsed: CountryFile, s
                     ("topics", topic, "sources", i, "id"),
                     f'topic "{topic}": source "{ref.id}" is not declared in sources.yml',
                 )
-    _check_questions(reader, path, raw, parsed, sources, (*allowed, *TOPICS) if cid == "regional" else allowed)
+    _check_questions(reader, path, raw, parsed, sources, (*allowed, *TOPICS) if cid == REGIONAL else allowed)
     if parsed.emergency and parsed.emergency.source.id not in sources:
         reader.error(
             path,
@@ -233,7 +242,7 @@ def _check_country(reader: _Reader, path: Path, raw: Any, parsed: CountryFile, s
             ("emergency", "source", "id"),
             f'emergency: source "{parsed.emergency.source.id}" is not declared',
         )
-    if cid != "regional" and parsed.emergency is None:
+    if cid != REGIONAL and parsed.emergency is None:
         reader.warn(
             path, raw, ("country",), "has no emergency number; the emergency answer will only give general advice"
         )
@@ -272,6 +281,50 @@ def _check_questions(
                 seen_ask[key] = question.id
 
 
+def country_paths(root: Path) -> list[Path]:
+    """The country files under ``root``: every ``<name>.yml`` but ``sources.yml`` and ``regional.yml``."""
+    return [path for path in sorted(Path(root).glob("*.yml")) if path.stem not in (SOURCES, REGIONAL)]
+
+
+def _read_countries(reader: _Reader, root: Path) -> dict[str, tuple[Path, Any, CountryFile]]:
+    """Every country file (and ``regional.yml``), countries in menu order, ``regional`` last.
+
+    Countries need what the menu, the gazetteer and the coordinate checks read: ``iso2``,
+    ``menu_order`` (each position once) and ``bbox``.
+    """
+    regional = root / f"{REGIONAL}.yml"
+    if not regional.exists():
+        reader.warnings.append(Issue(_rel(regional, root), 1, "does not exist yet (no regional answers)"))
+    found: dict[str, tuple[Path, Any, CountryFile]] = {}
+    for path in [*country_paths(root), *([regional] if regional.exists() else [])]:
+        parsed, raw = reader.parse(path, CountryFile)
+        if parsed is not None:
+            found[path.stem] = (path, raw, parsed)
+    taken: dict[int, str] = {}
+    for cid, (path, raw, parsed) in found.items():
+        if cid == REGIONAL:
+            continue
+        for name in ("iso2", "menu_order", "bbox"):
+            if getattr(parsed, name) is None:
+                reader.error(path, raw, ("country",), f"`{name}` is missing (every country file needs it)")
+        order = parsed.menu_order
+        if order is not None and order in taken:
+            reader.error(path, raw, ("menu_order",), f"menu_order {order} is also {taken[order]}'s; give each its own")
+        elif order is not None:
+            taken[order] = cid
+
+    def position(item: tuple[str, tuple[Path, Any, CountryFile]]) -> tuple[int, str]:
+        cid, (_, _, parsed) = item
+        return (10**6 if cid == REGIONAL else parsed.menu_order or 10**5, cid)
+
+    return dict(sorted(found.items(), key=position))
+
+
+def _inside(country: CountryFile, lat: float, lon: float) -> bool:
+    """True when the point is inside the country's box (a country without a box is refused anyway)."""
+    return country.bbox is not None and country.bbox.contains(lat, lon)
+
+
 def load(root: Path) -> KnowledgeBase:
     """Read and check everything under ``root``; raise ``KBError`` listing every problem."""
     root = Path(root)
@@ -294,21 +347,9 @@ def load(root: Path) -> KnowledgeBase:
     if parsed_sources:
         add_sources(root / "sources.yml", raw_sources, parsed_sources.sources)
 
-    countries: dict[str, tuple[Path, Any, CountryFile]] = {}
-    for cid in (*COUNTRIES, "regional"):
-        path = root / f"{cid}.yml"
-        if not path.exists():
-            reader.warnings.append(Issue(_rel(path, root), 1, "does not exist yet (no answers for this country)"))
-            continue
-        parsed, raw = reader.parse(path, CountryFile)
-        if parsed is not None:
-            countries[cid] = (path, raw, parsed)
-            add_sources(path, raw, parsed.sources)
-    for path in sorted(root.glob("*.yml")):
-        if path.stem not in (*COUNTRIES, "regional", "sources"):
-            reader.issues.append(
-                Issue(_rel(path, root), 1, f"is not a known file; country files are named {', '.join(COUNTRIES)}.yml")
-            )
+    countries = _read_countries(reader, root)
+    for path, raw, parsed in countries.values():
+        add_sources(path, raw, parsed.sources)
 
     seen_alias: dict[str, str] = {}
     for cid, (path, raw, parsed) in countries.items():
@@ -319,14 +360,18 @@ def load(root: Path) -> KnowledgeBase:
                 reader.error(path, raw, ("aliases", i), f'alias "{alias}" is also used by {seen_alias[key]}')
             seen_alias[key] = cid
 
-    gazetteer = Gazetteer([*packaged_towns(), *_supplement_towns(reader, root)])
-    places = _load_places(reader, root, sources, gazetteer)
+    files = {cid: parsed for cid, (_, _, parsed) in countries.items()}
+    preferred = {cid: f.preferred_regions for cid, f in files.items()}
+    packaged = packaged_towns({f.iso2: cid for cid, f in files.items() if f.iso2})
+    supplement = _supplement_towns(reader, root, files, Gazetteer(packaged, preferred))
+    gazetteer = Gazetteer([*packaged, *supplement], preferred)
+    places = _load_places(reader, root, sources, gazetteer, files)
 
     if reader.issues:
         raise KBError(reader.issues)
     return KnowledgeBase(
         root=root,
-        countries={cid: parsed for cid, (_, _, parsed) in countries.items()},
+        countries=files,
         sources=sources,
         places=places,
         gazetteer=gazetteer,
@@ -334,14 +379,16 @@ def load(root: Path) -> KnowledgeBase:
     )
 
 
-def _load_places(reader: _Reader, root: Path, sources: dict, gazetteer: Gazetteer) -> list[ResolvedPlace]:
+def _load_places(
+    reader: _Reader, root: Path, sources: dict, gazetteer: Gazetteer, countries: dict[str, CountryFile]
+) -> list[ResolvedPlace]:
     places: list[ResolvedPlace] = []
     seen: dict[str, str] = {}
     for path in sorted((root / "places").glob("*.yml")):
         parsed, raw = reader.parse(path, PlacesFile)
         if parsed is None:
             continue
-        if parsed.country != path.stem or parsed.country not in COUNTRIES:
+        if parsed.country != path.stem or parsed.country not in countries or parsed.country == REGIONAL:
             reader.error(path, raw, ("country",), f'says country "{parsed.country}" but the file is named {path.name}')
             continue
         for i, place in enumerate(parsed.places):
@@ -384,7 +431,7 @@ def _load_places(reader: _Reader, root: Path, sources: dict, gazetteer: Gazettee
                 lat, lon = found.towns[0].lat, found.towns[0].lon
             if lat is None or lon is None:
                 continue
-            if not inside(parsed.country, lat, lon):
+            if not _inside(countries[parsed.country], lat, lon):
                 reader.error(path, raw, loc + ("lat",), f"{who}: {lat}, {lon} is not inside {parsed.country}")
                 continue
             places.append(ResolvedPlace(place, parsed.country, lat, lon, _rel(path, root)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bot.kb import COUNTRIES, LANGUAGES, REGIONAL_TOPICS, TOPICS
+from bot.kb import LANGUAGES, REGIONAL, REGIONAL_TOPICS, TOPICS
 from bot.kb.loader import KnowledgeBase
 from bot.kb.models import Entry, Place
 
@@ -57,8 +57,8 @@ def build(kb: KnowledgeBase, stale_months: int = 6, today: dt.date | None = None
     """Coverage of every country × topic × language, plus review age and contact gaps."""
     today = today or dt.date.today()
     report = Report()
-    for country in (*COUNTRIES, "regional"):
-        topics = REGIONAL_TOPICS if country == "regional" else TOPICS
+    for country in (*kb.country_ids, REGIONAL):
+        topics = REGIONAL_TOPICS if country == REGIONAL else TOPICS
         report.coverage[country] = {}
         for topic in topics:
             entry = kb.entry(country, topic)
@@ -103,7 +103,7 @@ def _add_currency(kb: KnowledgeBase, report: Report) -> None:
     """Per file: topics, questions, entries citing a 2023+ source, places with a contact; and the
     entries that cite nothing newer than 2020. A file under ``MIN_CURRENT`` current entries carries
     its own ``no_current_source`` sentence (or a note that it is missing)."""
-    for country in (*COUNTRIES, "regional"):
+    for country in (*kb.country_ids, REGIONAL):
         file = kb.countries.get(country)
         if file is None:
             continue
@@ -166,13 +166,13 @@ def render_text(report: Report, stale_months: int) -> str:
     short = {t: t[:6] for t in topics}
     lines = ["Coverage (es+en = both languages, - = missing)", ""]
     lines.append(f"{'country':<12} " + " ".join(f"{short[t]:<6}" for t in topics))
-    for country in COUNTRIES:
+    for country in [c for c in report.coverage if c != REGIONAL]:
         cells = report.coverage.get(country, {})
         lines.append(
             f"{country:<12} "
             + " ".join(f"{('ok' if cells.get(t) == 'es+en' else cells.get(t, '-')):<6}" for t in topics)
         )
-    regional = report.coverage.get("regional", {})
+    regional = report.coverage.get(REGIONAL, {})
     lines.append(f"{'regional':<12} " + ", ".join(f"{t}={v}" for t, v in regional.items()))
     lines += ["", f"Entries: {report.entries}   missing (country/topic/language): {len(report.missing)}"]
     for country, topic, lang in report.missing:

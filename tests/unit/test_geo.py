@@ -30,6 +30,7 @@ from bot.geo.nearest import Hit, PlaceIndex, index_for, nearest_town
 from bot.geo.reply import SMS_CHARS, as_json, is_warning, place_line, render, source_year
 from bot.kb.loader import KBError, KnowledgeBase, ResolvedPlace, load
 from bot.kb.models import Place
+from tests.conftest import country_stub, shipped_countries
 
 REAL_KB = Path(__file__).resolve().parents[2] / "knowledge_base"
 JSON_KEYS = {"name", "kind", "city", "country", "distance_km", "precision", "serves"}
@@ -62,6 +63,8 @@ def write_kb(root: Path, places: dict[str, list[dict]]) -> Path:
         "sources": [{"id": "test-src", "title": "Test", "short": "Test", "publisher": "Ruta tests", "year": 2026}]
     }
     (root / "sources.yml").write_text(json.dumps(sources), encoding="utf-8")
+    for country in shipped_countries():
+        (root / f"{country}.yml").write_text(json.dumps(country_stub(country), ensure_ascii=False), encoding="utf-8")
     if (REAL_KB / "towns").is_dir():
         shutil.copytree(REAL_KB / "towns", root / "towns", dirs_exist_ok=True)
     (root / "places").mkdir(exist_ok=True)
@@ -288,7 +291,7 @@ def test_tapachula_gives_the_asylum_office_in_tapachula_first(kb: KnowledgeBase)
 def test_typo_is_forgiven_and_said(kb: KnowledgeBase) -> None:
     result = lookup(kb, "tapachual")
     assert result.status == "ok" and result.fuzzy and result.origin and result.origin.name == "Tapachula"
-    assert render(result, "es").startswith("Lugares más cercanos a Tapachula:")
+    assert render(result, "es", kb).startswith("Lugares más cercanos a Tapachula:")
 
 
 def test_serves_children_changes_the_answer(kb: KnowledgeBase) -> None:
@@ -310,7 +313,7 @@ def test_empty_filter_says_so_and_offers_general_places(kb: KnowledgeBase) -> No
     assert result.status == "no_match_for_filter" and result.fallback
     assert all("all" in h.place.serves for h in result.hits)
     assert result.hits[0].place.id == "mx-comar-tapachula"
-    es, en = render(result, "es"), render(result, "en")
+    es, en = render(result, "es", kb), render(result, "en", kb)
     assert "No encontré un lugar especial para personas LGBTI cerca de Tapachula" in es
     assert "no place specifically for LGBTI people near Tapachula" in en
 
@@ -324,7 +327,7 @@ def test_tecun_uman_gives_guatemala_first_then_the_border(kb: KnowledgeBase) -> 
     # Tapachula's places are ~30 km away, across the Suchiate: offered after Guatemala's, labelled.
     assert countries[3:] == ["mexico", "mexico"]
     assert all(h.distance_km is not None and h.distance_km <= CROSS_BORDER_KM for h in result.hits[3:])
-    assert "Tapachula, México (a unos 30 km)" in render(result, "es")
+    assert "Tapachula, México (a unos 30 km)" in render(result, "es", kb)
 
 
 def test_explicit_country_is_a_hard_filter(kb: KnowledgeBase) -> None:
@@ -342,7 +345,7 @@ def test_far_places_abroad_are_not_offered(kb: KnowledgeBase) -> None:
 def test_ambiguous_name_asks_which(kb: KnowledgeBase) -> None:
     result = lookup(kb, "San Marcos")
     assert result.status == "ambiguous" and len(result.candidates) >= 2 and not result.hits
-    text = render(result, "es")
+    text = render(result, "es", kb)
     assert text.splitlines()[0].startswith('Hay varios lugares llamados "San Marcos"')
     assert "1. San Marcos (" in text and "Guatemala)" in text and "El Salvador)" in text
     assert as_json(result) == []
@@ -370,14 +373,14 @@ def test_a_country_typed_as_the_town_is_a_country_question(kb: KnowledgeBase) ->
 def test_unknown_town_is_a_status_not_a_crash(kb: KnowledgeBase) -> None:
     result = lookup(kb, "Xyzzyville Qwerty")
     assert result.status == "unknown_town" and result.hits == []
-    assert '"Xyzzyville Qwerty"' in render(result, "es") and '"Xyzzyville Qwerty"' in render(result, "en")
+    assert '"Xyzzyville Qwerty"' in render(result, "es", kb) and '"Xyzzyville Qwerty"' in render(result, "en", kb)
 
 
 def test_location_pin(kb: KnowledgeBase) -> None:
     result = lookup(kb, lat=14.9, lon=-92.26)
     assert result.status == "ok" and result.located_by == "pin" and result.home == "mexico"
     assert result.hits[0].place.id == "mx-comar-tapachula"
-    assert render(result, "en").startswith("Nearest places to your location:")
+    assert render(result, "en", kb).startswith("Nearest places to your location:")
 
 
 def test_pin_and_exact_place_give_a_plain_distance(kb: KnowledgeBase) -> None:
@@ -392,7 +395,7 @@ def test_country_only_lists_asylum_offices_national_first(kb: KnowledgeBase) -> 
     assert result.status == "country_only"
     assert [h.place.id for h in result.hits] == ["mx-comar-cdmx", "mx-comar-tenosique", "mx-comar-tapachula"]
     assert all(h.distance_km is None for h in result.hits)
-    text = render(result, "es")
+    text = render(result, "es", kb)
     assert text.startswith("Oficinas de asilo en México") and "km" not in text
     assert [item["distance_km"] for item in as_json(result)] == [None, None, None]
 
@@ -445,7 +448,7 @@ def test_json_shape(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_each_place_fits_one_sms_and_shows_only_real_contacts(kb: KnowledgeBase, lang: str) -> None:
     result = lookup(kb, "Tapachula")
-    lines = render(result, lang).splitlines()[1:]  # type: ignore[arg-type]
+    lines = render(result, lang, kb).splitlines()[1:]  # type: ignore[arg-type]
     assert len(lines) == 3
     assert all(len(line) <= SMS_CHARS for line in lines), [len(line) for line in lines]
     assert "Tel. 962 000 0000" in lines[0]
@@ -455,13 +458,13 @@ def test_each_place_fits_one_sms_and_shows_only_real_contacts(kb: KnowledgeBase,
 
 def test_city_precision_from_another_town_says_about(kb: KnowledgeBase) -> None:
     result = lookup(kb, "Ciudad Hidalgo")
-    text = render(result, "en")
+    text = render(result, "en", kb)
     assert "In Tapachula (about 25 km away)." in text  # 27 km, rounded to 5
 
 
 def test_specific_places_say_who_they_are_for(kb: KnowledgeBase) -> None:
     result = lookup(kb, "Tapachula", serves="children")
-    assert "Para niñas y niños." in render(result, "es") and "For children." in render(result, "en")
+    assert "Para niñas y niños." in render(result, "es", kb) and "For children." in render(result, "en", kb)
 
 
 # The review's P1 cases: a place line must keep how current it is and its warnings.
@@ -539,7 +542,7 @@ def test_a_dated_text_that_fits_is_not_given_a_second_year() -> None:
 
 def test_year_from_the_text_when_no_knowledge_base_is_passed(kb: KnowledgeBase) -> None:
     result = lookup(kb, "Tapachula")
-    es = render(result, "es").splitlines()[1]
+    es = place_line(1, result.hits[0], result, "es")
     assert es.startswith("1. COMAR Tapachula:") and "2017" in es  # the LONG_DOES text's own year
     with_kb = render(result, "es", kb).splitlines()[1]
     assert "(2026)" in with_kb and "2017" not in with_kb  # the synthetic source is from 2026

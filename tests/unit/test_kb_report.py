@@ -18,6 +18,7 @@ import pytest
 
 from bot.kb import report
 from bot.kb.loader import KBError, KnowledgeBase, load
+from tests.conftest import country_stub
 
 REAL_KB = Path(__file__).resolve().parents[2] / "knowledge_base"
 BELIZE_SEARCHED = "Searched Belize Refugees Department and UNHCR Help Belize pages (2023-2026): none found."
@@ -67,8 +68,7 @@ def write_kb(root: Path) -> Path:
     files = {
         "sources": {"sources": sources},
         "mexico": {
-            "country": "mexico",
-            "name": {"es": "México", "en": "Mexico"},
+            **country_stub("mexico"),
             "topics": {
                 "asylum": _entry("src-2016", "src-2024"),  # current: the newest source counts, not the oldest
                 "documents": _entry("src-2023"),  # current: 2023 is the first current year
@@ -83,8 +83,7 @@ def write_kb(root: Path) -> Path:
             ],
         },
         "belize": {
-            "country": "belize",
-            "name": {"es": "Belice", "en": "Belize"},
+            **country_stub("belize"),
             "no_current_source": BELIZE_SEARCHED,
             "topics": {"asylum": _entry("src-2024"), "documents": _entry("src-2016")},
             "questions": [_question("wait_time", "asylum", "src-2020")],
@@ -97,8 +96,10 @@ def write_kb(root: Path) -> Path:
     }
     for name, body in files.items():
         (root / f"{name}.yml").write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
-    if (REAL_KB / "towns").is_dir():
-        shutil.copytree(REAL_KB / "towns", root / "towns", dirs_exist_ok=True)
+    (root / "towns").mkdir(exist_ok=True)
+    for country in ("mexico", "belize"):  # towns of countries without a file here would be refused
+        if (REAL_KB / "towns" / f"{country}.yml").exists():
+            shutil.copy(REAL_KB / "towns" / f"{country}.yml", root / "towns")
     (root / "places").mkdir(exist_ok=True)
     mexico = [
         _place("mx-phone", "Tapachula", phone="962 000 0000"),

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import language, locales
 from bot.config import Settings
 from bot.dialogue import SLOTS, Dialogue, Reply, State, Turn
-from bot.kb.store import KnowledgeStore
+from bot.world.store import KnowledgeStore
 
 logger = logging.getLogger(__name__)
 _store: KnowledgeStore | None = None

@@ -25,7 +25,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.geo.nearest import PlaceIndex
-from bot.kb.loader import ResolvedPlace, country_paths
+from bot.geo.places import ResolvedPlace
+from bot.kb.loader import country_paths
 from bot.kb.models import CountryFile, Place, SourceRef, Text
 
 SIZES = (("1pt", 1), ("1k", 1_000), ("50k", 50_000))
@@ -63,7 +64,7 @@ def synthetic_places(n: int, rng: np.random.Generator) -> list[ResolvedPlace]:
             sources=source,
             last_reviewed=dt.date(2026, 1, 1),
         )
-        places.append(ResolvedPlace(place, "mexico", float(lats[i]), float(lons[i]), "bench"))
+        places.append(ResolvedPlace(place=place, country="bench", file="bench", lat=float(lats[i]), lon=float(lons[i])))
     return places
 
 

@@ -38,7 +38,7 @@ def kb_reload(root: Path = ROOT / "knowledge_base", repeats: int = 5) -> None:
     live edit costs the action server. The first load also pays one-off costs (lazy imports,
     pydantic/YAML warm-up), so it is reported apart and kept out of the median.
     """
-    from bot.kb.store import KnowledgeStore  # imported here: only this phase needs it
+    from bot.world.store import KnowledgeStore  # imported here: only this phase needs it
 
     store = KnowledgeStore(root)
     started = time.perf_counter()

@@ -3,7 +3,9 @@
 kb validate [PATH]          check every knowledge-base file; exit 1 on any error
 kb report [--json]          coverage, stale entries, places without contacts, SMS segments
 kb schema [--out DIR]       write JSON Schemas for editors' autocompletion
-nearest "town" | --lat --lon [--serves G] [--json]
+nearest "town" | --lat --lon | --country C [--serves G] [--json]
+                            nearest offices, shelters and help points (exit 1: unknown or
+                            ambiguous town, 2: impossible request)
 privacy purge [--days N]    delete conversations older than the retention period
 doctor                      model age, content validity, database reachability
 """
@@ -15,13 +17,18 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
+from bot import locales
 from bot.config import Settings
+
+_NEEDS_CHOICE = ("unknown_town", "ambiguous")
+_BROKEN = "The knowledge base has errors; run `python -m bot kb validate` first."
 
 
 def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.kb.completeness import load_complete
     from bot.kb.loader import KBError
+    from bot.world import load_complete
 
     root = Path(args.path or settings.kb_path)
     try:
@@ -61,14 +68,10 @@ def _sms_warnings(kb: object, settings: Settings) -> list[str]:
 
 def _kb_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.kb import report
-    from bot.kb.loader import KBError, load
 
     months = args.months if args.months is not None else settings.stale_months
-    try:
-        kb = load(Path(args.path or settings.kb_path))
-    except KBError as exc:
-        print(exc, file=sys.stderr)
-        print("The knowledge base has errors; run `python -m bot kb validate` first.", file=sys.stderr)
+    kb = _load_or_say_why(Path(args.path or settings.kb_path))
+    if kb is None:
         return 1
     built = report.build(kb, stale_months=months)
     from bot import sms_fit
@@ -92,10 +95,46 @@ def _kb_schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _nearest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.geo import cli
+def _load_or_say_why(root: Path) -> Any:
+    """The knowledge base with its map, or None after printing why it was refused."""
+    from bot.kb.loader import KBError
+    from bot.world import load
 
-    return cli.run(args, settings)
+    try:
+        return load(root)
+    except KBError as exc:
+        print(exc, file=sys.stderr)
+        print(_BROKEN, file=sys.stderr)
+        return None
+
+
+def _nearest(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when places were found (or a general fallback); 1 when the town is unknown or
+    ambiguous (the options are printed) or the knowledge base does not load; 2 when the request
+    itself is wrong. With ``--json`` standard output is always a JSON list and messages for
+    people go to standard error, so scripts can pipe the output safely."""
+    from bot.geo.lookup import lookup
+    from bot.geo.reply import as_json, render
+
+    kb = _load_or_say_why(Path(settings.kb_path))
+    if kb is None:
+        return 1
+    try:
+        result = lookup(
+            kb, town=args.town, lat=args.lat, lon=args.lon, country=args.country, serves=args.serves, limit=args.limit
+        )
+    except ValueError as exc:
+        print(f"nearest: {exc}", file=sys.stderr)
+        return 2
+    code = 1 if result.status in _NEEDS_CHOICE else 0
+    text = render(result, args.lang, kb)
+    if args.json:
+        print(json.dumps(as_json(result), ensure_ascii=False, indent=2))
+        if code or result.fallback:
+            print(text.splitlines()[0] if result.fallback else text, file=sys.stderr)
+        return code
+    print(text)
+    return code
 
 
 def _privacy_purge(args: argparse.Namespace, settings: Settings) -> int:
@@ -152,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--country", default=None, help="country id, e.g. guatemala")
     p.add_argument("--serves", default=None, help="children, women, lgbti, families or returnees")
     p.add_argument("--limit", type=int, default=3)
-    p.add_argument("--lang", default="es", choices=["es", "en"])
+    p.add_argument("--lang", default=locales.DEFAULT, choices=locales.languages())
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_nearest)
 

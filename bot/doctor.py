@@ -56,7 +56,8 @@ def check_model() -> Check:
 
 
 def check_content(settings: Settings) -> Check:
-    from bot.kb.loader import KBError, load
+    from bot.kb.loader import KBError
+    from bot.world import load
 
     try:
         kb = load(settings.kb_path)

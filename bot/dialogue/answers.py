@@ -10,10 +10,10 @@ from bot import locales, menus
 from bot.dialogue.state import Reply, State, Turn
 from bot.kb import TOPICS
 from bot.kb.answer import answer, from_entry
-from bot.kb.loader import KnowledgeBase
 from bot.nlu.entities import find_country
 from bot.understand.questions import REGIONAL, QuestionMatch
 from bot.understand.topics import REGIONAL_TO_TOPIC
+from bot.world import KnowledgeBase
 
 
 class Answers:

@@ -10,9 +10,9 @@ from typing import Any
 
 from bot import menus
 from bot.dialogue.state import Reply, State, Turn
-from bot.kb.loader import KnowledgeBase
 from bot.text import fold
 from bot.understand.signals import Signals
+from bot.world import KnowledgeBase
 
 
 class Places:

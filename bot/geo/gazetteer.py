@@ -145,8 +145,17 @@ class Gazetteer:
                 self._index.setdefault(name, []).append(town)
         self._keys = list(self._index)
 
-    def resolve(self, query: str, country: str | None = None) -> Resolution:
-        """Find the town meant by ``query``; several when the name is shared by distant towns."""
+    def resolve(self, query: str, country: str | None = None, admin1: str | None = None) -> Resolution:
+        """Find the town meant by ``query``; several when the name is shared by distant towns.
+
+        ``admin1`` (a state or department, as editors write it) picks one of several; when none
+        of them is in it, nothing is found."""
+        found = self._resolve(query, country)
+        if admin1 and found.ambiguous:
+            found.towns = [t for t in found.towns if fold(t.admin1) == fold(admin1)][:1]
+        return found
+
+    def _resolve(self, query: str, country: str | None) -> Resolution:
         key = fold(query)
         if not key:
             return Resolution(query, [])

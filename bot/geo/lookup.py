@@ -28,7 +28,7 @@ from bot.geo.nearest import (
     is_specific,
     nearest_town,
 )
-from bot.kb.loader import KnowledgeBase
+from bot.geo.places import Geography
 from bot.text import fold
 
 Status = Literal["ok", "ambiguous", "unknown_town", "country_only", "no_match_for_filter"]
@@ -68,7 +68,7 @@ class LookupResult:
 
 
 def lookup(
-    kb: KnowledgeBase,
+    kb: Geography,
     town: str | None = None,
     lat: float | None = None,
     lon: float | None = None,
@@ -133,7 +133,7 @@ def lookup(
     raise ValueError("give a town, a location (lat and lon) or a country")
 
 
-def resolve_town(kb: KnowledgeBase, text: str, country: str | None = None) -> Resolution:
+def resolve_town(kb: Geography, text: str, country: str | None = None) -> Resolution:
     """The gazetteer's answer, also for "Town, State" and "Town, Country" (how people write it,
     and how an ambiguous name is made precise: "San Marcos, Guatemala")."""
     head, comma, tail = text.partition(",")
@@ -148,7 +148,7 @@ def resolve_town(kb: KnowledgeBase, text: str, country: str | None = None) -> Re
     return kb.gazetteer.resolve(text, country=country)
 
 
-def typed_country(kb: KnowledgeBase, text: str) -> str | None:
+def typed_country(kb: Geography, text: str) -> str | None:
     """The country id when ``text`` is a country's id or alias ("costa rica", "catracho"), else None."""
     key = fold(text)
     if key.replace(" ", "_") in kb.country_ids:
@@ -156,7 +156,7 @@ def typed_country(kb: KnowledgeBase, text: str) -> str | None:
     return kb.country_aliases().get(key)
 
 
-def _pin_country(kb: KnowledgeBase, near: tuple[Town, float] | None, lat: float, lon: float) -> str | None:
+def _pin_country(kb: Geography, near: tuple[Town, float] | None, lat: float, lon: float) -> str | None:
     """The nearest town's country, if the pin is close to it or inside that country's box (remote
     places such as the Darién can be far from any town); None far outside the region."""
     if near is None:
@@ -166,7 +166,7 @@ def _pin_country(kb: KnowledgeBase, near: tuple[Town, float] | None, lat: float,
     return town.country if km <= PIN_TOWN_KM or (box is not None and box.contains(lat, lon)) else None
 
 
-def country_id(kb: KnowledgeBase, text: str) -> str:
+def country_id(kb: Geography, text: str) -> str:
     """A country id from an id ("costa_rica") or any alias the knowledge base knows ("Costa Rica")."""
     found = typed_country(kb, text)
     if found is None:
@@ -210,14 +210,14 @@ def _capital_name(iso2: str) -> str | None:
     return info.get("capital") if info else None
 
 
-def capital(kb: KnowledgeBase, country: str) -> Town | None:
+def capital(kb: Geography, country: str) -> Town | None:
     name = _capital_name(kb.countries[country].iso2 or "")
     found = kb.gazetteer.resolve(name, country=country) if name else None
     return found.towns[0] if found and found.towns else None
 
 
 def _country_only(
-    kb: KnowledgeBase, index: PlaceIndex, country: str, group: str | None, limit: int
+    kb: Geography, index: PlaceIndex, country: str, group: str | None, limit: int
 ) -> tuple[Status, list[Hit]]:
     """Asylum offices of the country, nearest the capital first (the national office, then the
     regional ones); any other places only when the country has no asylum office on record. With a

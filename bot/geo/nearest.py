@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.neighbors import BallTree
 
 from bot.geo.gazetteer import Gazetteer, Town
-from bot.kb.loader import KnowledgeBase, ResolvedPlace
+from bot.geo.places import Geography, ResolvedPlace
 from bot.kb.models import Group, Place
 
 EARTH_RADIUS_KM = 6371.0088
@@ -188,9 +188,9 @@ V = TypeVar("V")
 class _PerObject(Generic[K, V]):
     """One cached value per live object, by identity.
 
-    The live store replaces the KnowledgeBase object when an editor saves a file; keying on the
+    The live store replaces the knowledge-base object when an editor saves a file; keying on the
     object (through a weak reference) builds the new index once and lets the old one be freed.
-    ``KnowledgeBase`` is an unhashable dataclass, hence ``id()`` plus a weakref check.
+    A knowledge base is an unhashable dataclass, hence ``id()`` plus a weakref check.
     """
 
     def __init__(self, build: Callable[[K], V]):
@@ -212,10 +212,10 @@ class _PerObject(Generic[K, V]):
             return value
 
 
-_place_indexes: _PerObject[KnowledgeBase, PlaceIndex] = _PerObject(lambda kb: PlaceIndex(kb.places))
+_place_indexes: _PerObject[Geography, PlaceIndex] = _PerObject(lambda kb: PlaceIndex(kb.places))
 
 
-def index_for(kb: KnowledgeBase) -> PlaceIndex:
+def index_for(kb: Geography) -> PlaceIndex:
     """The place index of this knowledge base, built on first use."""
     return _place_indexes.get(kb)
 

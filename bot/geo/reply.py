@@ -36,7 +36,7 @@ from typing import Any
 from bot.geo.gazetteer import Town
 from bot.geo.lookup import LookupResult
 from bot.geo.nearest import Hit, is_specific
-from bot.kb.loader import KnowledgeBase
+from bot.geo.places import Geography
 from bot.kb.models import Place
 from bot.text import fold
 
@@ -126,7 +126,7 @@ def is_warning(sentence: str) -> bool:
     return bool(_WARNING.search(fold(sentence)))
 
 
-def source_year(kb: KnowledgeBase, place: Place) -> int | None:
+def source_year(kb: Geography, place: Place) -> int | None:
     """Publication year of the newest document a place cites (None if none is declared)."""
     years = [kb.sources[ref.id].year for ref in place.sources if ref.id in kb.sources]
     return max(years) if years else None
@@ -141,19 +141,19 @@ def _group_name(group: str, lang: Lang) -> str:
     return names.get(lang, names.get("es", group))
 
 
-def country_name(country: str | None, lang: Lang, kb: KnowledgeBase | None = None) -> str:
+def country_name(country: str | None, lang: Lang, kb: Geography | None = None) -> str:
     """The country's ``name`` in its file (the id only when no knowledge base is given)."""
     file = kb.countries.get(country or "") if kb else None
     return getattr(file.name, lang, file.name.es) if file else country or ""
 
 
-def candidate_label(town: Town, lang: Lang, kb: KnowledgeBase | None = None) -> str:
+def candidate_label(town: Town, lang: Lang, kb: Geography | None = None) -> str:
     """'San Marcos (San Marcos, Guatemala)': enough to tell towns of the same name apart."""
     inner = ", ".join(part for part in (town.admin1, country_name(town.country, lang, kb)) if part)
     return f"{town.name} ({inner})" if inner else town.name
 
 
-def render(result: LookupResult, lang: Lang, kb: KnowledgeBase) -> str:
+def render(result: LookupResult, lang: Lang, kb: Geography) -> str:
     """The whole reply: a header line, then one numbered line per place (nearest first).
 
     A line without its own year tag shows the year of the place's newest source."""
@@ -170,7 +170,7 @@ def render(result: LookupResult, lang: Lang, kb: KnowledgeBase) -> str:
     return "\n".join(lines)
 
 
-def _header(result: LookupResult, lang: Lang, kb: KnowledgeBase) -> str:
+def _header(result: LookupResult, lang: Lang, kb: Geography) -> str:
     t = _phrases(lang)
     country = country_name(result.home, lang, kb)
     group = _group_name(result.serves or "", lang)
@@ -193,7 +193,7 @@ def _header(result: LookupResult, lang: Lang, kb: KnowledgeBase) -> str:
 
 
 def place_line(
-    number: int, hit: Hit, result: LookupResult, lang: Lang, year: int | None = None, kb: KnowledgeBase | None = None
+    number: int, hit: Hit, result: LookupResult, lang: Lang, year: int | None = None, kb: Geography | None = None
 ) -> str:
     """One place, ≤ 160 characters where possible (only the "what it does" text gives way, and
     never its year or a warning). ``year``: the place's newest source, shown when the text has
@@ -215,7 +215,7 @@ def place_line(
     return " ".join(part for part in (head, does, *fixed) if part)
 
 
-def _where(hit: Hit, result: LookupResult, lang: Lang, kb: KnowledgeBase | None) -> str:
+def _where(hit: Hit, result: LookupResult, lang: Lang, kb: Geography | None) -> str:
     t = _phrases(lang)
     city = hit.place.city
     if result.home and hit.country != result.home:

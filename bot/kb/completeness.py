@@ -1,7 +1,7 @@
 """A knowledge base that lost a country file is refused, naming the file.
 
-Why: the loader accepts a tree without, say, ``guatemala.yml`` (a country whose content is not
-written yet is only a warning). But a country file that disappears from a running Ruta (deleted
+Why: the loader takes the country files it finds (a country is its file), so a tree without,
+say, ``guatemala.yml`` loads. But a country file that disappears from a running Ruta (deleted
 by mistake, a failed sync) would silently take that country's emergency number and every answer
 with it: an emergency in Guatemala would list no 110. So a tree is refused, and the last good one
 keeps serving, when it lacks a country file that
@@ -10,6 +10,7 @@ keeps serving, when it lacks a country file that
 - its own content declares: ``places/<country>.yml`` or ``towns/<country>.yml`` is there.
 
 A country is removed on purpose by removing its places and towns files too, then restarting.
+``bot.world.load_complete`` is the loader with this check.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.kb import REGIONAL
-from bot.kb.loader import Issue, KBError, KnowledgeBase, load
+from bot.kb.reader import Issue
 
 
 def missing_countries(root: Path, served_before: Iterable[str] = ()) -> list[Issue]:
@@ -46,18 +47,3 @@ def missing_countries(root: Path, served_before: Iterable[str] = ()) -> list[Iss
                 )
             )
     return issues
-
-
-def load_complete(root: Path, served_before: Iterable[str] = ()) -> KnowledgeBase:
-    """``loader.load`` plus the missing-country check; ``KBError`` naming every missing file first
-    (the loader's own errors, often caused by the missing file, follow)."""
-    missing = missing_countries(root, served_before)
-    try:
-        kb = load(root)
-    except KBError as exc:
-        if not missing:
-            raise
-        raise KBError([*missing, *exc.issues]) from exc
-    if missing:
-        raise KBError(missing)
-    return kb

@@ -1,8 +1,13 @@
-"""Load and validate the whole knowledge base, or refuse it whole.
+"""Load and validate the knowledge base's content, or refuse it whole.
 
-``load()`` reads every file, checks each against the pydantic models and then across files (source
-ids exist, ids unique, towns resolve, coordinates inside the country). Any error → ``KBError`` with
-every problem found, each as ``file:line message`` — never a half-loaded knowledge base.
+``read()`` checks every file against the pydantic models and then across files: source ids exist,
+ids are unique, every country file has what the menu and the maps need, coordinates an editor
+typed lie inside their country. It never raises; what it found waits in the ``Draft``.
+``load()`` is ``read()`` for content alone: ``KBError`` with every problem, or the ``Content``.
+
+Where towns and places are *on the map* (towns resolved in the gazetteer, places placed at their
+town) is checked one layer up, by ``bot.world``, which joins content and geography; this package
+never imports ``bot.geo``.
 
 The countries are the files: every ``<country>.yml`` beside ``sources.yml`` and ``regional.yml`` is
 one, in the order of its ``menu_order``. Adding a country is adding its files, not code.
@@ -14,52 +19,32 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator, Type
+from typing import Any, Generic, Iterator, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from bot.geo.gazetteer import Gazetteer, Town, packaged_towns
-from bot.kb import REGIONAL, REGIONAL_TOPICS, SOURCES, TOPICS, yaml_lines
+from bot.kb import REGIONAL, REGIONAL_TOPICS, SOURCES, TOPICS
 from bot.kb.models import CountryFile, Entry, Place, PlacesFile, Question, SourceDoc, SourcesFile, TownsFile
+from bot.kb.reader import Issue, KBError, Reader, rel
 from bot.text import fold
 
-_LANG_NAMES = {"es": "Spanish", "en": "English"}
+__all__ = ["Content", "Draft", "Issue", "KBError", "ListedPlace", "Parsed", "country_paths", "load", "read"]
 
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem an editor must fix (or, as a warning, should know about)."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line} {self.message}"
-
-
-class KBError(Exception):
-    """The knowledge base was refused; ``issues`` lists every reason."""
-
-    def __init__(self, issues: list[Issue]):
-        self.issues = issues
-        super().__init__("\n".join(map(str, issues)))
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
-class ResolvedPlace:
-    """A place with the coordinates it is searched by (its own, or its town's)."""
+class ListedPlace:
+    """A place as its file lists it (``bot.world`` adds the coordinates it is searched by)."""
 
     place: Place
     country: str
-    lat: float
-    lon: float
     file: str
 
 
 @dataclass
-class KnowledgeBase:
-    """Everything validated, ready to answer from.
+class Content:
+    """Everything the files say, validated, ready to answer from.
 
     ``countries`` holds every country file in menu order, then ``regional``.
     """
@@ -67,8 +52,7 @@ class KnowledgeBase:
     root: Path
     countries: dict[str, CountryFile]
     sources: dict[str, SourceDoc]
-    places: list[ResolvedPlace]
-    gazetteer: Gazetteer
+    places: list[ListedPlace]
     warnings: list[Issue] = field(default_factory=list)
     loaded_at: dt.datetime = field(default_factory=dt.datetime.now)
 
@@ -108,78 +92,105 @@ class KnowledgeBase:
         return aliases
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(Path(root.name) / path.relative_to(root))
-    except ValueError:
-        return str(path)
+KnowledgeBase = Content
+"""Deprecated name, kept only until ``bot/kb/answer.py`` and its tests import ``Content``: the
+knowledge base with its geography is ``bot.world.KnowledgeBase``."""
 
 
-def _describe(loc: tuple, msg: str, kind: str) -> str:
-    """A pydantic error path in an editor's words: 'topic "work_permit": the English text is missing'."""
-    parts = list(loc)
-    context = ""
-    if len(parts) >= 2 and parts[0] == "topics":
-        context = f'topic "{parts[1]}": '
-        parts = parts[2:]
-    elif len(parts) >= 2 and parts[0] == "questions" and isinstance(parts[1], int):
-        context = f"question #{parts[1] + 1}: "
-        parts = parts[2:]
-    elif len(parts) >= 2 and parts[0] in ("places", "towns", "sources") and isinstance(parts[1], int):
-        context = f"{parts[0][:-1]} #{parts[1] + 1}: "
-        parts = parts[2:]
-    if parts and parts[-1] in _LANG_NAMES:
-        what = f"the {_LANG_NAMES[parts[-1]]} text"
-        if len(parts) > 1:
-            what += f" of `{'.'.join(map(str, parts[:-1]))}`"
-    else:
-        what = f"`{'.'.join(map(str, parts))}`" if parts else "this entry"
-    if kind == "value_error.missing":
-        return f"{context}{what} is missing"
-    if kind == "value_error.extra":
-        return f"{context}{what} is not a known field (check the spelling)"
-    return f"{context}{what} {msg}"
+@dataclass
+class Parsed(Generic[M]):
+    """One file read: where it is, its YAML (for line numbers) and its model."""
+
+    path: Path
+    raw: Any
+    model: M
 
 
-class _Reader:
-    """Collects issues while reading files, so one run reports every problem at once."""
+@dataclass
+class Draft:
+    """The content read and checked, with the problems found so far (``reader.issues``)."""
 
-    def __init__(self, root: Path):
-        self.root = root
-        self.issues: list[Issue] = []
-        self.warnings: list[Issue] = []
+    root: Path
+    reader: Reader
+    countries: dict[str, Parsed[CountryFile]]
+    sources: dict[str, SourceDoc]
+    towns: list[Parsed[TownsFile]]
+    places: list[Parsed[PlacesFile]]
 
-    def parse(self, path: Path, model: Type[BaseModel]) -> tuple[Any | None, Any]:
-        rel = _rel(path, self.root)
-        try:
-            raw = yaml_lines.read(path)
-        except Exception as exc:  # ruamel raises many classes; all carry a problem_mark
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else 1
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            self.issues.append(Issue(rel, line, f"is not valid YAML: {problem}"))
-            return None, None
-        if not isinstance(raw, dict):
-            self.issues.append(Issue(rel, 1, "is empty or not a YAML mapping"))
-            return None, raw
-        try:
-            return model.parse_obj(yaml_lines.plain(raw)), raw
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = tuple(err["loc"])
-                self.issues.append(Issue(rel, yaml_lines.line_of(raw, loc), _describe(loc, err["msg"], err["type"])))
-            return None, raw
+    @property
+    def files(self) -> dict[str, CountryFile]:
+        """Country id → its file, in menu order, ``regional`` last."""
+        return {cid: parsed.model for cid, parsed in self.countries.items()}
 
-    def error(self, path: Path, raw: Any, loc: tuple, message: str) -> None:
-        self.issues.append(Issue(_rel(path, self.root), yaml_lines.line_of(raw, loc), message))
+    def listed_places(self) -> list[ListedPlace]:
+        return [
+            ListedPlace(place, parsed.model.country, rel(parsed.path, self.root))
+            for parsed in self.places
+            for place in parsed.model.places
+        ]
 
-    def warn(self, path: Path, raw: Any, loc: tuple, message: str) -> None:
-        self.warnings.append(Issue(_rel(path, self.root), yaml_lines.line_of(raw, loc), message))
+    def content(self) -> Content:
+        """The content, or ``KBError`` listing every problem found (by this package or above it)."""
+        if self.reader.issues:
+            raise KBError(self.reader.issues)
+        return Content(self.root, self.files, self.sources, self.listed_places(), self.reader.warnings)
 
 
-def _supplement_towns(reader: _Reader, root: Path, countries: dict[str, CountryFile], base: Gazetteer) -> list[Town]:
-    """Editors' towns: merged into the packaged gazetteer (``same_as`` borrows its coordinates)."""
-    towns: list[Town] = []
+def load(root: Path) -> Content:
+    """Read and check the content under ``root``; raise ``KBError`` listing every problem.
+
+    Towns and places are not put on the map here: for that, and for an answerable knowledge
+    base with its gazetteer, use ``bot.world.load``.
+    """
+    return read(root).content()
+
+
+def read(root: Path) -> Draft:
+    """Read every file under ``root`` and check what needs no map; the problems wait in the draft."""
+    root = Path(root)
+    reader = Reader(root)
+    sources: dict[str, SourceDoc] = {}
+    source_files: dict[str, Path] = {}
+
+    def add_sources(path: Path, raw: Any, docs: list[SourceDoc]) -> None:
+        for i, doc in enumerate(docs):
+            if doc.id in sources:
+                reader.error(
+                    path,
+                    raw,
+                    ("sources", i, "id"),
+                    f'source id "{doc.id}" is declared twice (also in {source_files[doc.id].name})',
+                )
+            sources[doc.id], source_files[doc.id] = doc, path
+
+    parsed_sources, raw_sources = reader.parse(root / f"{SOURCES}.yml", SourcesFile)
+    if parsed_sources:
+        add_sources(root / f"{SOURCES}.yml", raw_sources, parsed_sources.sources)
+
+    countries = _read_countries(reader, root)
+    for parsed in countries.values():
+        add_sources(parsed.path, parsed.raw, parsed.model.sources)
+
+    seen_alias: dict[str, str] = {}
+    for cid, parsed in countries.items():
+        _check_country(reader, parsed.path, parsed.raw, parsed.model, sources)
+        for i, alias in enumerate(parsed.model.aliases):
+            key = fold(alias)
+            if seen_alias.get(key, cid) != cid:
+                reader.error(
+                    parsed.path, parsed.raw, ("aliases", i), f'alias "{alias}" is also used by {seen_alias[key]}'
+                )
+            seen_alias[key] = cid
+
+    files = {cid: parsed.model for cid, parsed in countries.items()}
+    towns = _read_towns(reader, root, files)
+    places = _read_places(reader, root, sources, files)
+    return Draft(root, reader, countries, sources, towns, places)
+
+
+def _read_towns(reader: Reader, root: Path, countries: dict[str, CountryFile]) -> list[Parsed[TownsFile]]:
+    """The towns files; each town's country must have a file, typed coordinates must lie inside it."""
+    found: list[Parsed[TownsFile]] = []
     for path in sorted((root / "towns").glob("*.yml")):
         parsed, raw = reader.parse(path, TownsFile)
         if parsed is None:
@@ -188,35 +199,64 @@ def _supplement_towns(reader: _Reader, root: Path, countries: dict[str, CountryF
             loc = ("towns", i)
             if spec.country not in countries or spec.country == REGIONAL:
                 reader.error(path, raw, loc + ("country",), f'town "{spec.name}": unknown country "{spec.country}"')
-                continue
-            if spec.same_as:
-                found = base.resolve(spec.same_as, country=spec.country)
-                if spec.admin1 and found.ambiguous:
-                    found.towns = [t for t in found.towns if fold(t.admin1) == fold(spec.admin1)][:1]
-                if not found.found or found.fuzzy:
+            elif spec.lat is not None and spec.lon is not None and not spec.same_as:
+                if not inside(countries[spec.country], spec.lat, spec.lon):
                     reader.error(
                         path,
                         raw,
-                        loc + ("same_as",),
-                        f'town "{spec.name}": same_as "{spec.same_as}" is not one town in the packaged '
-                        "gazetteer for that country (add admin1, or give lat/lon with a source)",
+                        loc + ("lat",),
+                        f'town "{spec.name}": {spec.lat}, {spec.lon} is not inside {spec.country}',
                     )
-                    continue
-                lat, lon = found.towns[0].lat, found.towns[0].lon
-            else:
-                lat, lon = spec.lat, spec.lon  # type: ignore[assignment]
-            if not _inside(countries[spec.country], lat, lon):
-                reader.error(
-                    path, raw, loc + ("lat",), f'town "{spec.name}": {lat}, {lon} is not inside {spec.country}'
-                )
+        found.append(Parsed(path, raw, parsed))
+    return found
+
+
+def _read_places(
+    reader: Reader, root: Path, sources: dict, countries: dict[str, CountryFile]
+) -> list[Parsed[PlacesFile]]:
+    """The places files: the country named by the file, unique ids, declared sources, and exact
+    coordinates with their source, inside the country. Places at a town are placed by ``bot.world``."""
+    found: list[Parsed[PlacesFile]] = []
+    seen: dict[str, str] = {}
+    for path in sorted((root / "places").glob("*.yml")):
+        parsed, raw = reader.parse(path, PlacesFile)
+        if parsed is None:
+            continue
+        if parsed.country != path.stem or parsed.country not in countries or parsed.country == REGIONAL:
+            reader.error(path, raw, ("country",), f'says country "{parsed.country}" but the file is named {path.name}')
+            continue
+        for i, place in enumerate(parsed.places):
+            loc = ("places", i)
+            who = f'place "{place.id}"'
+            if place.id in seen:
+                reader.error(path, raw, loc + ("id",), f"{who}: the id is used twice (also in {seen[place.id]})")
+            seen[place.id] = path.name
+            for j, ref in enumerate(place.sources):
+                if ref.id not in sources:
+                    reader.error(
+                        path,
+                        raw,
+                        loc + ("sources", j, "id"),
+                        f'{who}: source "{ref.id}" is not declared in sources.yml',
+                    )
+            if place.precision != "exact" or place.lat is None or place.lon is None:
                 continue
-            town = Town(spec.name, spec.country, lat, lon, spec.admin1 or "", 0, source="supplement")
-            town.names = {fold(spec.name)} | {fold(a) for a in spec.aliases}
-            towns.append(town)
-    return towns
+            if not place.coordinates_source:
+                reader.error(
+                    path,
+                    raw,
+                    loc + ("lat",),
+                    f"{who}: exact coordinates need `coordinates_source` (where they come from)",
+                )
+            if not inside(countries[parsed.country], place.lat, place.lon):
+                reader.error(
+                    path, raw, loc + ("lat",), f"{who}: {place.lat}, {place.lon} is not inside {parsed.country}"
+                )
+        found.append(Parsed(path, raw, parsed))
+    return found
 
 
-def _check_country(reader: _Reader, path: Path, raw: Any, parsed: CountryFile, sources: dict) -> None:
+def _check_country(reader: Reader, path: Path, raw: Any, parsed: CountryFile, sources: dict) -> None:
     cid = path.stem
     if parsed.country != cid:
         reader.error(path, raw, ("country",), f'says country "{parsed.country}" but the file is named {path.name}')
@@ -249,7 +289,7 @@ def _check_country(reader: _Reader, path: Path, raw: Any, parsed: CountryFile, s
 
 
 def _check_questions(
-    reader: _Reader, path: Path, raw: Any, parsed: CountryFile, sources: dict, topics: tuple[str, ...]
+    reader: Reader, path: Path, raw: Any, parsed: CountryFile, sources: dict, topics: tuple[str, ...]
 ) -> None:
     """Question ids unique, topics known, sources declared, and no phrasing used by two questions
     of one file (it would make the match a coin toss)."""
@@ -286,7 +326,7 @@ def country_paths(root: Path) -> list[Path]:
     return [path for path in sorted(Path(root).glob("*.yml")) if path.stem not in (SOURCES, REGIONAL)]
 
 
-def _read_countries(reader: _Reader, root: Path) -> dict[str, tuple[Path, Any, CountryFile]]:
+def _read_countries(reader: Reader, root: Path) -> dict[str, Parsed[CountryFile]]:
     """Every country file (and ``regional.yml``), countries in menu order, ``regional`` last.
 
     Countries need what the menu, the gazetteer and the coordinate checks read: ``iso2``,
@@ -294,145 +334,34 @@ def _read_countries(reader: _Reader, root: Path) -> dict[str, tuple[Path, Any, C
     """
     regional = root / f"{REGIONAL}.yml"
     if not regional.exists():
-        reader.warnings.append(Issue(_rel(regional, root), 1, "does not exist yet (no regional answers)"))
-    found: dict[str, tuple[Path, Any, CountryFile]] = {}
+        reader.warnings.append(Issue(rel(regional, root), 1, "does not exist yet (no regional answers)"))
+    found: dict[str, Parsed[CountryFile]] = {}
     for path in [*country_paths(root), *([regional] if regional.exists() else [])]:
         parsed, raw = reader.parse(path, CountryFile)
         if parsed is not None:
-            found[path.stem] = (path, raw, parsed)
+            found[path.stem] = Parsed(path, raw, parsed)
     taken: dict[int, str] = {}
-    for cid, (path, raw, parsed) in found.items():
+    for cid, item in found.items():
         if cid == REGIONAL:
             continue
         for name in ("iso2", "menu_order", "bbox"):
-            if getattr(parsed, name) is None:
-                reader.error(path, raw, ("country",), f"`{name}` is missing (every country file needs it)")
-        order = parsed.menu_order
+            if getattr(item.model, name) is None:
+                reader.error(item.path, item.raw, ("country",), f"`{name}` is missing (every country file needs it)")
+        order = item.model.menu_order
         if order is not None and order in taken:
-            reader.error(path, raw, ("menu_order",), f"menu_order {order} is also {taken[order]}'s; give each its own")
+            reader.error(
+                item.path, item.raw, ("menu_order",), f"menu_order {order} is also {taken[order]}'s; give each its own"
+            )
         elif order is not None:
             taken[order] = cid
 
-    def position(item: tuple[str, tuple[Path, Any, CountryFile]]) -> tuple[int, str]:
-        cid, (_, _, parsed) = item
-        return (10**6 if cid == REGIONAL else parsed.menu_order or 10**5, cid)
+    def position(entry: tuple[str, Parsed[CountryFile]]) -> tuple[int, str]:
+        cid, item = entry
+        return (10**6 if cid == REGIONAL else item.model.menu_order or 10**5, cid)
 
     return dict(sorted(found.items(), key=position))
 
 
-def _inside(country: CountryFile, lat: float, lon: float) -> bool:
+def inside(country: CountryFile, lat: float, lon: float) -> bool:
     """True when the point is inside the country's box (a country without a box is refused anyway)."""
     return country.bbox is not None and country.bbox.contains(lat, lon)
-
-
-def load(root: Path) -> KnowledgeBase:
-    """Read and check everything under ``root``; raise ``KBError`` listing every problem."""
-    root = Path(root)
-    reader = _Reader(root)
-    sources: dict[str, SourceDoc] = {}
-    source_files: dict[str, Path] = {}
-
-    def add_sources(path: Path, raw: Any, docs: list[SourceDoc]) -> None:
-        for i, doc in enumerate(docs):
-            if doc.id in sources:
-                reader.error(
-                    path,
-                    raw,
-                    ("sources", i, "id"),
-                    f'source id "{doc.id}" is declared twice (also in {source_files[doc.id].name})',
-                )
-            sources[doc.id], source_files[doc.id] = doc, path
-
-    parsed_sources, raw_sources = reader.parse(root / "sources.yml", SourcesFile)
-    if parsed_sources:
-        add_sources(root / "sources.yml", raw_sources, parsed_sources.sources)
-
-    countries = _read_countries(reader, root)
-    for path, raw, parsed in countries.values():
-        add_sources(path, raw, parsed.sources)
-
-    seen_alias: dict[str, str] = {}
-    for cid, (path, raw, parsed) in countries.items():
-        _check_country(reader, path, raw, parsed, sources)
-        for i, alias in enumerate(parsed.aliases):
-            key = fold(alias)
-            if seen_alias.get(key, cid) != cid:
-                reader.error(path, raw, ("aliases", i), f'alias "{alias}" is also used by {seen_alias[key]}')
-            seen_alias[key] = cid
-
-    files = {cid: parsed for cid, (_, _, parsed) in countries.items()}
-    preferred = {cid: f.preferred_regions for cid, f in files.items()}
-    packaged = packaged_towns({f.iso2: cid for cid, f in files.items() if f.iso2})
-    supplement = _supplement_towns(reader, root, files, Gazetteer(packaged, preferred))
-    gazetteer = Gazetteer([*packaged, *supplement], preferred)
-    places = _load_places(reader, root, sources, gazetteer, files)
-
-    if reader.issues:
-        raise KBError(reader.issues)
-    return KnowledgeBase(
-        root=root,
-        countries=files,
-        sources=sources,
-        places=places,
-        gazetteer=gazetteer,
-        warnings=reader.warnings,
-    )
-
-
-def _load_places(
-    reader: _Reader, root: Path, sources: dict, gazetteer: Gazetteer, countries: dict[str, CountryFile]
-) -> list[ResolvedPlace]:
-    places: list[ResolvedPlace] = []
-    seen: dict[str, str] = {}
-    for path in sorted((root / "places").glob("*.yml")):
-        parsed, raw = reader.parse(path, PlacesFile)
-        if parsed is None:
-            continue
-        if parsed.country != path.stem or parsed.country not in countries or parsed.country == REGIONAL:
-            reader.error(path, raw, ("country",), f'says country "{parsed.country}" but the file is named {path.name}')
-            continue
-        for i, place in enumerate(parsed.places):
-            loc = ("places", i)
-            who = f'place "{place.id}"'
-            if place.id in seen:
-                reader.error(path, raw, loc + ("id",), f"{who}: the id is used twice (also in {seen[place.id]})")
-            seen[place.id] = path.name
-            for j, ref in enumerate(place.sources):
-                if ref.id not in sources:
-                    reader.error(
-                        path,
-                        raw,
-                        loc + ("sources", j, "id"),
-                        f'{who}: source "{ref.id}" is not declared in sources.yml',
-                    )
-            if place.precision == "exact":
-                lat, lon = place.lat, place.lon
-                if not place.coordinates_source:
-                    reader.error(
-                        path,
-                        raw,
-                        loc + ("lat",),
-                        f"{who}: exact coordinates need `coordinates_source` (where they come from)",
-                    )
-            else:
-                found = gazetteer.resolve(place.city, country=parsed.country)
-                if place.admin1 and found.ambiguous:
-                    found.towns = [t for t in found.towns if fold(t.admin1) == fold(place.admin1)][:1]
-                if not found.found:
-                    hint = (
-                        "several towns have that name; add `admin1` (state/department)"
-                        if found.ambiguous
-                        else f"check the spelling or add the town to knowledge_base/towns/{parsed.country}.yml"
-                    )
-                    reader.error(
-                        path, raw, loc + ("city",), f'{who}: town "{place.city}" not found in {parsed.country}: {hint}'
-                    )
-                    continue
-                lat, lon = found.towns[0].lat, found.towns[0].lon
-            if lat is None or lon is None:
-                continue
-            if not _inside(countries[parsed.country], lat, lon):
-                reader.error(path, raw, loc + ("lat",), f"{who}: {lat}, {lon} is not inside {parsed.country}")
-                continue
-            places.append(ResolvedPlace(place, parsed.country, lat, lon, _rel(path, root)))
-    return places

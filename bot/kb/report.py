@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from bot.kb import LANGUAGES, REGIONAL, REGIONAL_TOPICS, TOPICS
-from bot.kb.loader import KnowledgeBase
+from bot.kb.loader import Content
 from bot.kb.models import Entry, Place
 
 CURRENT_FROM = 2023
@@ -53,7 +53,7 @@ class Report:
         }
 
 
-def build(kb: KnowledgeBase, stale_months: int = 6, today: dt.date | None = None) -> Report:
+def build(kb: Content, stale_months: int = 6, today: dt.date | None = None) -> Report:
     """Coverage of every country × topic × language, plus review age and contact gaps."""
     today = today or dt.date.today()
     report = Report()
@@ -89,7 +89,7 @@ def build(kb: KnowledgeBase, stale_months: int = 6, today: dt.date | None = None
     return report
 
 
-def newest_source_year(kb: KnowledgeBase, entry: Entry) -> int:
+def newest_source_year(kb: Content, entry: Entry) -> int:
     """How current an entry is: the publication year of the newest document it cites."""
     return max(kb.sources[ref.id].year for ref in entry.sources)
 
@@ -99,7 +99,7 @@ def has_contact(place: Place) -> bool:
     return bool(place.phone or place.address or place.website)
 
 
-def _add_currency(kb: KnowledgeBase, report: Report) -> None:
+def _add_currency(kb: Content, report: Report) -> None:
     """Per file: topics, questions, entries citing a 2023+ source, places with a contact; and the
     entries that cite nothing newer than 2020. A file under ``MIN_CURRENT`` current entries carries
     its own ``no_current_source`` sentence (or a note that it is missing)."""

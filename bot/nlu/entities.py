@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.kb.loader import KnowledgeBase
 from bot.language import EN_WORDS, ES_WORDS
 from bot.text import fold
+from bot.world import KnowledgeBase
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "children": (

@@ -20,8 +20,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.kb.store import KnowledgeStore
 from bot.nlu.entities import extract
+from bot.world.store import KnowledgeStore
 
 logger = logging.getLogger(__name__)
 _STORES: dict[str, KnowledgeStore] = {}

@@ -7,7 +7,7 @@ import pytest
 
 from bot import menus
 from bot.dialogue import Dialogue, Reply, State, Turn
-from bot.kb.loader import KnowledgeBase, load
+from bot.world import KnowledgeBase, load
 from tests.conftest import KB
 
 

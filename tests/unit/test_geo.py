@@ -23,13 +23,15 @@ from typing import Any
 import numpy as np
 import pytest
 
+from bot.__main__ import _nearest as nearest_command
 from bot.config import Settings
-from bot.geo import cli
 from bot.geo.lookup import CROSS_BORDER_KM, LookupResult, lookup
 from bot.geo.nearest import Hit, PlaceIndex, index_for, nearest_town
+from bot.geo.places import ResolvedPlace
 from bot.geo.reply import SMS_CHARS, as_json, is_warning, place_line, render, source_year
-from bot.kb.loader import KBError, KnowledgeBase, ResolvedPlace, load
+from bot.kb.loader import KBError
 from bot.kb.models import Place
+from bot.world import KnowledgeBase, load
 from tests.conftest import country_stub, shipped_countries
 
 REAL_KB = Path(__file__).resolve().parents[2] / "knowledge_base"
@@ -587,24 +589,24 @@ def settings(kb: KnowledgeBase) -> Settings:
 
 
 def test_cli_json(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.run(_args("tapachula", json=True), settings) == 0
+    assert nearest_command(_args("tapachula", json=True), settings) == 0
     items = json.loads(capsys.readouterr().out)
     assert items[0]["kind"] == "asylum_office" and items[0]["city"] == "Tapachula"
-    assert cli.run(_args(lat=14.9, lon=-92.26, json=True), settings) == 0
+    assert nearest_command(_args(lat=14.9, lon=-92.26, json=True), settings) == 0
     assert set(json.loads(capsys.readouterr().out)[0]) == JSON_KEYS
 
 
 def test_cli_text_and_exit_codes(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.run(_args("Tapachula", serves="children"), settings) == 0
+    assert nearest_command(_args("Tapachula", serves="children"), settings) == 0
     assert "Albergue para niñez Tapachula" in capsys.readouterr().out.splitlines()[1]
-    assert cli.run(_args("San Marcos"), settings) == 1
+    assert nearest_command(_args("San Marcos"), settings) == 1
     assert "2. San Marcos" in capsys.readouterr().out
-    assert cli.run(_args("Xyzzyville Qwerty"), settings) == 1
+    assert nearest_command(_args("Xyzzyville Qwerty"), settings) == 1
     assert '"Xyzzyville Qwerty"' in capsys.readouterr().out
-    assert cli.run(_args("San Marcos", json=True), settings) == 1
+    assert nearest_command(_args("San Marcos", json=True), settings) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out) == [] and "San Marcos" in captured.err
-    assert cli.run(_args("Tapachula", lat=1.0, lon=1.0), settings) == 2
+    assert nearest_command(_args("Tapachula", lat=1.0, lon=1.0), settings) == 2
 
 
 def test_cli_main_wiring(

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import ROOT
-from bot.kb.completeness import load_complete
 from bot.kb.loader import KBError
-from bot.kb.store import KnowledgeStore
+from bot.world import load_complete
+from bot.world.store import KnowledgeStore
 
 
 @pytest.fixture

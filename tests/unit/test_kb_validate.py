@@ -9,7 +9,8 @@ import pytest
 
 from bot.__main__ import main
 from bot.kb import COUNTRIES, TOPICS
-from bot.kb.loader import KBError, load
+from bot.kb.loader import KBError
+from bot.world import load
 from tests.conftest import KB
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.kb.loader import KnowledgeBase, load
 from bot.understand import acts, patterns, topics, where, who
 from bot.understand.questions import QuestionIndex, tail_sentences
+from bot.world import KnowledgeBase, load
 from tests.conftest import KB
 
 

@@ -13,8 +13,8 @@ import threading
 import time
 from pathlib import Path
 
-from bot.kb.completeness import load_complete
-from bot.kb.loader import KBError, KnowledgeBase
+from bot.kb.loader import KBError
+from bot.world.assemble import KnowledgeBase, load_complete
 
 logger = logging.getLogger(__name__)
 

@@ -44,10 +44,14 @@ def install() -> None:
 
 
 def main() -> None:
-    install()
-    from bot import logcap
+    import os
+    import sys
 
+    from bot import api_guard, logcap
+
+    install()
     logcap.install()  # no log line carries a whole message, whoever logs it
+    sys.argv[1:] = api_guard.arguments(sys.argv[1:], os.environ)  # the API only with a token
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

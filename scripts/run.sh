@@ -81,8 +81,8 @@ else
   # Rasa's HTTP API (/model, /conversations, ...) can replace the model and read every
   # conversation: it is off unless staff set RUTA_API_TOKEN, and then every call needs the token.
   api_args=()
-  if [ -n "${RUTA_API_TOKEN:-}" ]; then
-    api_args=(--enable-api --auth-token "$RUTA_API_TOKEN")
+  if [ -n "${RUTA_API_TOKEN:-}" ]; then  # bot.rasa_main adds --auth-token from the environment (not in ps)
+    api_args=(--enable-api)
     echo "Rasa HTTP API on, token required (RUTA_API_TOKEN)."
   fi
   supervise "rasa" "" "$RUN/rasa.pid" -- \

@@ -24,13 +24,15 @@ from tests.e2e.servers import ROOT
 PG = os.environ.get("RUTA_TEST_PG_URL")
 REDIS = os.environ.get("RUTA_TEST_REDIS_URL")
 pytestmark = pytest.mark.skipif(not (PG and REDIS), reason="PostgreSQL/Redis not started (run `make test`)")
+API_TOKEN = "scaled-api-token-" + uuid.uuid4().hex
 
 
 @pytest.fixture(scope="module")
 def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeServe]:
     assert PG and REDIS
     server = MakeServe(
-        tmp_path_factory.mktemp("scaled"), {"RUTA_DB_URL": PG, "RUTA_REDIS_URL": REDIS, "SANIC_WORKERS": "2"}
+        tmp_path_factory.mktemp("scaled"),
+        {"RUTA_DB_URL": PG, "RUTA_REDIS_URL": REDIS, "SANIC_WORKERS": "2", "RUTA_API_TOKEN": API_TOKEN},
     ).start()
     try:
         deadline = time.monotonic() + 300
@@ -91,3 +93,19 @@ def test_turns_during_a_postgresql_outage_are_written_back(scaled: MakeServe) ->
             pass
         time.sleep(1)
     raise AssertionError("the turn served from memory while PostgreSQL was down was not written back")
+
+
+def test_with_ruta_api_token_the_api_needs_it_and_it_is_not_on_any_command_line(scaled: MakeServe) -> None:
+    import requests
+
+    assert requests.get(f"{scaled.url}/status", timeout=10).status_code == 401
+    assert requests.put(f"{scaled.url}/model", json={"model_file": "/tmp/x.tar.gz"}, timeout=10).status_code == 401
+    status = requests.get(f"{scaled.url}/status", params={"token": API_TOKEN}, timeout=10)
+    assert status.status_code == 200 and status.json()["model_file"]
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            assert API_TOKEN.encode() not in cmdline, f"the API token is visible in ps (pid {proc.name})"

@@ -73,7 +73,9 @@ def dispatch(reply: Reply, dispatcher: CollectingDispatcher) -> List[Dict[str, A
     """Send the reply's messages in order and return its slot changes as events."""
     for message in reply.messages:
         if message.get("ruta"):
-            dispatcher.utter_message(text=message["text"], json_message={"ruta": message["ruta"]})
+            # a keyword argument travels in the utterance's metadata to the channel only, so REST and
+            # the shell see the text alone and the Twilio channel fits the SMS from the parts
+            dispatcher.utter_message(text=message["text"], ruta=message["ruta"])
         else:
             dispatcher.utter_message(text=message["text"])
     return [SlotSet(name, value) for name, value in reply.slots.items()]

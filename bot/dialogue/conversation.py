@@ -11,17 +11,20 @@ from bot import locales, menus
 from bot.dialogue.answers import Answers
 from bot.dialogue.places import Places
 from bot.dialogue.state import Reply, State, Turn
-from bot.kb import REGIONAL_TOPICS, TOPICS
+from bot.kb import REGIONAL_TOPICS
 from bot.kb.loader import KnowledgeBase
 from bot.understand import signals as read_signals
-from bot.understand.questions import QuestionMatch
+from bot.understand.questions import REGIONAL, QuestionMatch
 from bot.understand.signals import Signals
-from bot.understand.topics import TOPIC_INTENTS
+from bot.understand.topics import REGIONAL_TO_TOPIC, TOPIC_INTENTS
 
 QUESTION_SCORE = 0.5
 """A question entry answers a message when its best phrasing is at least this similar
 (TF-IDF character n-grams, cosine); below it, the topic's general answer is safer."""
 
+
+OFF_TOPIC_MARGIN = 0.15
+"""A question of a topic the message's words do not name must be this much more similar."""
 
 ALERT_TURNS = 3
 """After a danger message, this many following replies keep the emergency line first: people
@@ -159,9 +162,13 @@ class Dialogue(Answers, Places):
         asilo en México") gets the topic's own answer."""
         if not sig.specific:
             return None
+        named = set(sig.topic_words)
         for candidate in sig.questions:
             if candidate.score < QUESTION_SCORE:
                 return None
+            topic = REGIONAL_TO_TOPIC.get(candidate.topic, candidate.topic)
+            if named and topic not in named and candidate.score < QUESTION_SCORE + OFF_TOPIC_MARGIN:
+                continue  # "puedo trabajar si ya pedí asilo" is about work: not the asylum deadline
             owner = self._owner(candidate.question, state.country)
             if owner is not None or state.country is None:
                 return QuestionMatch(owner or candidate.country, candidate.question, candidate.topic, candidate.score)
@@ -195,12 +202,19 @@ class Dialogue(Answers, Places):
         child = sig.who.child_alone or (sig.who.minor and sig.danger is not None)
         if child:
             reply.say("child_alone", lang)
+        if state.country is None and child:
+            # what holds everywhere for a child alone, then the country's child protection
+            if self.kb.question(REGIONAL, "children_alone"):
+                reply.extend(self._render_entry(state, REGIONAL, "children_alone"))
+            reply.slots.update(
+                {"pending_question": "children_alone", "pending_topic": "special_protection", "awaiting": "country"}
+            )
+            return reply.extend(self._menu(menus.country_menu(), state))
         if state.country is None:
             rest = self._understood(state, turn, sig)
             if rest.messages and not self._is_fallback(rest, lang):
                 return reply.extend(rest)
-            pending = "special_protection" if child else "emergency"
-            reply.slots.update({"pending_topic": pending, "awaiting": "country"})
+            reply.slots.update({"pending_topic": "emergency", "awaiting": "country"})
             return reply.extend(self._menu(menus.country_menu(), state))
         if child:
             if self.kb.question(state.country, "children_alone"):

@@ -199,8 +199,8 @@ class Gazetteer:
         for size in (4, 3, 2, 1):
             for start in range(len(words) - size + 1):
                 phrase = " ".join(words[start : start + size])
-                if len(phrase) < 4:
-                    continue
+                if len(phrase) < 4 and not any(t.source == "supplement" for t in self._index.get(phrase, [])):
+                    continue  # short words are towns only when editors listed them ("sps")
                 towns = [
                     t for t in self._index.get(phrase, []) if t.source != "geonames" or t.population >= min_population
                 ]

@@ -4,29 +4,58 @@ Why files, not code: a new language is a new ``<lang>.yml`` beside these (plus N
 content), and editors can fix a word list without touching Python. The set of languages is the
 set of files. One fallback rule everywhere: a key missing in a language comes from
 :data:`DEFAULT` (Spanish, the language most people Ruta serves write).
+
+The files are read from ``RUTA_LOCALES_PATH`` when it is set (a test's copy with one more
+language), else from this folder.
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.config import Settings
+
 DIR = Path(__file__).resolve().parent
+"""The shipped catalogues (the default of ``Settings.locales_path``)."""
 DEFAULT = "es"
 
 
+def directory() -> Path:
+    """Where the catalogues are read from (``RUTA_LOCALES_PATH``, default :data:`DIR`)."""
+    return _directory(os.environ.get("RUTA_LOCALES_PATH"))
+
+
 @cache
+def _directory(_configured: str | None) -> Path:
+    """``Settings`` parses the variable; cached by its raw value, since every sentence asks."""
+    return Settings.from_env().locales_path
+
+
 def _catalogue(language: str) -> dict[str, Any]:
-    with (DIR / f"{language}.yml").open(encoding="utf-8") as handle:
+    return _read(directory() / f"{language}.yml")
+
+
+@cache
+def _read(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle) or {}
 
 
 def languages() -> tuple[str, ...]:
     """Languages Ruta can speak: one file each, the default first."""
-    found = sorted(p.stem for p in DIR.glob("*.yml"))
+    return _languages(directory())
+
+
+@cache
+def _languages(folder: Path) -> tuple[str, ...]:
+    found = sorted(p.stem for p in folder.glob("*.yml"))
     return (DEFAULT, *[lang for lang in found if lang != DEFAULT])
 
 

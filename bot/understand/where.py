@@ -8,6 +8,7 @@ origin is context. Each country or town mention gets a role from the words just 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -20,6 +21,9 @@ _STOP_ALIASES = {"pa", "el", "la", "es", "en", "me", "mi", "si", "no", "se", "de
 """Two-letter aliases that are ordinary words or too easy to type by accident inside a sentence."""
 
 _WINDOW = 5  # words before a mention in which a role marker counts
+MAX_TOWNS = 3
+FUZZY_MIN_LETTERS = 5
+FUZZY_CUTOFF = 82
 
 
 @dataclass(frozen=True)
@@ -90,16 +94,20 @@ def _country_mentions(folded: str, aliases: dict[str, str]) -> list[tuple[str, i
     found = [(usable[fold(m.group())], m.start(), m.group()) for m in patterns.find(tuple(sorted(usable)), folded)]
     if found:
         return found
-    long_aliases = [a for a in usable if len(a) >= 6]
-    common = set(locales.words("acknowledgements")) | set(locales.words("greetings"))
-    offset = 0
-    for word in folded.split():
-        start = folded.index(word, offset)
-        offset = start + len(word)
-        if len(word) >= 6 and word not in common:
-            match = process.extractOne(word, long_aliases, scorer=fuzz.ratio, score_cutoff=85)
+    # typos ("belise", "costa rrica", "el salvdor"): one word or two against aliases of 5+ letters
+    long_aliases = [a for a in usable if len(a) >= FUZZY_MIN_LETTERS]
+    plain = set(locales.words("stopwords")) | set(locales.words("acknowledgements")) | set(locales.words("greetings"))
+    words = [(m.group(), m.start()) for m in re.finditer(r"\S+", folded)]
+    for size in (2, 1):
+        for i in range(len(words) - size + 1):
+            chunk = " ".join(w for w, _ in words[i : i + size])
+            if len(chunk) < FUZZY_MIN_LETTERS or (size == 1 and chunk in plain):
+                continue
+            if any(start <= words[i][1] < start + len(name) for _, start, name in found):
+                continue
+            match = process.extractOne(chunk, long_aliases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             if match:
-                found.append((usable[match[0]], start, word))
+                found.append((usable[match[0]], words[i][1], chunk))
     return found
 
 
@@ -112,13 +120,32 @@ def read(text: str, kb: object) -> Where:
         role, strength = _role(folded, start)
         where.mentions.append(Mention(country, start, "country", name, role, strength))
         country_spans.append((start, start + len(name)))
-    town = kb.gazetteer.find_in_text(text)  # type: ignore[attr-defined]
-    if town is not None:
-        key = fold(town.name)
+    remaining = text
+    for _ in range(MAX_TOWNS):  # every town named, not only the longest ("...la estación en Tapachula")
+        town = kb.gazetteer.find_in_text(remaining)  # type: ignore[attr-defined]
+        if town is None:
+            break
         names = sorted(town.names, key=len, reverse=True)
-        index = next((folded.find(n) for n in names if folded.find(n) >= 0), -1)
+        typed = next((n for n in names if re.search(rf"\b{re.escape(n)}\b", folded)), None)
+        index = folded.find(typed) if typed else -1
         inside_country = any(a <= index < b for a, b in country_spans)
-        if index >= 0 and not inside_country and key not in kb.country_aliases():  # type: ignore[attr-defined]
+        if index >= 0 and not inside_country and typed not in kb.country_aliases():  # type: ignore[attr-defined]
             role, strength = _role(folded, index)
             where.mentions.append(Mention(town.country, index, "town", town.name, role, strength or 1))
+        found_name = next((n for n in names if n in fold(remaining)), None)
+        if found_name is None:
+            break
+        remaining = fold(remaining).replace(found_name, " ")
+    _returnee_home(folded, where)
     return where
+
+
+def _returnee_home(folded: str, where: Where) -> None:
+    """A returnee or someone still at home is in their own country: "soy chapín, me regresaron
+    de Estados Unidos", "soy catracha y sigo en mi país". With no other place said to be "now",
+    the country of origin becomes where they are."""
+    if where.now is not None and any(m.role == "now" for m in where.mentions):
+        return
+    origin = where.origin
+    if origin and patterns.has(locales.words("at_home_markers"), folded):
+        where.mentions.append(Mention(origin, len(folded), "country", origin, "now", 3))

@@ -153,3 +153,31 @@ def test_a_country_typed_while_one_is_awaited_is_understood_even_misspelt(kb: Kn
 def test_staff_get_citations_on_request(kb: KnowledgeBase) -> None:
     texts, _ = talk(kb, ["como pido asilo en mexico", "fuentes"])
     assert "Fuentes de la última respuesta" in texts[1] and "·" in texts[1]
+
+
+def test_a_regional_topic_is_answered_without_asking_the_country(kb: KnowledgeBase) -> None:
+    texts, state = talk(kb, ["que es eso del mirps"])
+    assert "MIRPS" in texts[0] and state.awaiting is None
+
+
+def test_a_child_alone_with_no_country_gets_what_holds_everywhere_then_the_country(kb: KnowledgeBase) -> None:
+    texts, state = talk(kb, ["tengo 14 y viajo solo", "estoy en guatemala"])
+    assert "911" in texts[0] and "110" in texts[0]
+    assert state.country == "guatemala"
+    assert texts[1].startswith("Si estás en peligro ahora, llama al 110")
+
+
+def test_after_danger_the_line_stays_first_for_the_next_replies(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["me quieren matar, estoy en honduras", "somos 20 y hay niños"])
+    assert texts[1].startswith("Si estás en peligro ahora, llama al 911")
+
+
+def test_a_returnee_is_answered_for_the_country_that_received_them(kb: KnowledgeBase) -> None:
+    _, state = talk(kb, ["soy chapín, me regresaron de Estados Unidos, hay trabajo para retornados?"])
+    assert state.country == "guatemala"
+
+
+def test_implied_places_and_typos_set_the_country(kb: KnowledgeBase) -> None:
+    for text, country in (("ando en huehue, donde pido asilo", "guatemala"), ("refujio en belise", "belize")):
+        _, state = talk(kb, [text])
+        assert state.country == country, text

@@ -32,6 +32,7 @@ class Settings:
     retention_days: int
     sms_segments: int
     sms_gsm7: bool
+    locales_path: Path = ROOT / "bot" / "locales"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -43,4 +44,5 @@ class Settings:
             retention_days=_int("RUTA_RETENTION_DAYS", 90),
             sms_segments=_int("RUTA_SMS_SEGMENTS", 3),
             sms_gsm7=os.environ.get("RUTA_SMS_GSM7", "1") not in ("0", "false", "no"),
+            locales_path=Path(os.environ.get("RUTA_LOCALES_PATH", ROOT / "bot" / "locales")),
         )

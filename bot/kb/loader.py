@@ -308,8 +308,8 @@ def _check_questions(
         for j, ref in enumerate(question.sources):
             if ref.id not in sources:
                 reader.error(path, raw, loc + ("sources", j, "id"), f'{who}: source "{ref.id}" is not declared')
-        for lang in ("es", "en"):
-            for k, phrasing in enumerate(getattr(question.ask, lang)):
+        for lang, phrasings in question.ask.languages().items():
+            for k, phrasing in enumerate(phrasings):
                 key = fold(phrasing)
                 if seen_ask.get(key, question.id) != question.id:
                     reader.error(

@@ -12,7 +12,10 @@ import datetime as dt
 import re
 from typing import Dict, List, Literal, Optional
 
-from pydantic import BaseModel, Field, validator
+from pydantic import BaseModel, Field, root_validator, validator
+
+from bot import locales
+from bot.locales import DEFAULT
 
 SUMMARY_MAX = 300
 MORE_MAX = 1200
@@ -30,6 +33,8 @@ Group = Literal["all", "children", "women", "lgbti", "families", "returnees"]
 Precision = Literal["exact", "city"]
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{1,19}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+"""What a language key looks like: an ISO 639 code, as the locale files are named."""
 
 
 class _Strict(BaseModel):
@@ -38,11 +43,61 @@ class _Strict(BaseModel):
         anystr_strip_whitespace = True
 
 
+def _extra_languages(values: dict, check: type | None = None) -> dict:
+    """Keys beside ``es``/``en`` must be languages Ruta has a locale for (``bot/locales/<code>.yml``),
+    so a misspelt key ("esp") is an error, not a silent new language."""
+    for key, value in list(values.items()):
+        if key in ("es", "en"):
+            continue
+        if key not in locales.languages():
+            known = ", ".join(locales.languages())
+            raise ValueError(f"`{key}` is not a field, nor a language with a locale file (languages: {known})")
+        if check is str:
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"the `{key}` text must be a non-empty string")
+            values[key] = value.strip()
+    return values
+
+
 class Text(_Strict):
-    """The same text in both languages; both are required and non-empty."""
+    """The same text in several languages: a mapping language → text.
+
+    Spanish and English are required and non-empty; any other language (``fr: "..."``) may be
+    added. A language the text lacks reads as Spanish, the one fallback rule of
+    ``bot.locales``: ``text.get("fr")`` and ``text.fr`` both give the French text when there is
+    one, else the Spanish.
+    """
 
     es: str = Field(..., min_length=1, description="Spanish text")
     en: str = Field(..., min_length=1, description="English text")
+
+    class Config:
+        extra = "allow"
+
+    @root_validator(skip_on_failure=True)
+    def _languages(cls, values: dict) -> dict:  # noqa: N805 (pydantic validators take cls)
+        return _extra_languages(values, str)
+
+    def languages(self) -> dict[str, str]:
+        """Language → text, every language this text has."""
+        return {key: value for key, value in self.__dict__.items() if isinstance(value, str)}
+
+    def get(self, language: str | None) -> str:
+        """The text in ``language``, else in the default language."""
+        value = self.__dict__.get(language or DEFAULT)
+        return value if isinstance(value, str) and value else self.__dict__[DEFAULT]
+
+    def __getattr__(self, name: str) -> str:
+        if _LANGUAGE.match(name):
+            return self.get(name)
+        raise AttributeError(name)
+
+
+def _too_long(values: dict, limit: int, what: str) -> dict:
+    for key, value in values.items():
+        if key not in ("es", "en") and isinstance(value, str) and len(value) > limit:
+            raise ValueError(f"the `{key}` text is {len(value)} characters long; {what}")
+    return values
 
 
 class Summary(Text):
@@ -56,6 +111,10 @@ class Summary(Text):
             )
         return value
 
+    @root_validator(skip_on_failure=True)
+    def _others_fit_sms(cls, values: dict) -> dict:  # noqa: N805
+        return _too_long(values, SUMMARY_MAX, f"a summary must fit in {SUMMARY_MAX} (move the rest to `more`)")
+
 
 class More(Text):
     @validator("es", "en")
@@ -63,6 +122,10 @@ class More(Text):
         if len(value) > MORE_MAX:
             raise ValueError(f"is {len(value)} characters long; keep `more` under {MORE_MAX}")
         return value
+
+    @root_validator(skip_on_failure=True)
+    def _others_not_too_long(cls, values: dict) -> dict:  # noqa: N805
+        return _too_long(values, MORE_MAX, f"keep `more` under {MORE_MAX}")
 
 
 class SourceRef(_Strict):
@@ -122,16 +185,34 @@ class SourceDoc(_Strict):
 
 class Phrasings(_Strict):
     """How people ask a question, per language: matched at action time, so an editor's new
-    phrasing is live without retraining the model."""
+    phrasing is live without retraining the model. Spanish and English are required; another
+    language's list (``fr: [...]``) may be added."""
 
     es: List[str] = Field(..., min_items=4, description="at least four ways people write it in Spanish")
     en: List[str] = Field(..., min_items=4, description="at least four ways people write it in English")
+
+    class Config:
+        extra = "allow"
 
     @validator("es", "en", each_item=True)
     def _not_blank(cls, value: str) -> str:  # noqa: N805
         if len(value.strip()) < 3:
             raise ValueError("a phrasing must be a real question of at least 3 characters")
         return value
+
+    @root_validator(skip_on_failure=True)
+    def _other_languages(cls, values: dict) -> dict:  # noqa: N805
+        _extra_languages(values)
+        for key, items in values.items():
+            if key in ("es", "en"):
+                continue
+            if not isinstance(items, list) or not all(isinstance(i, str) and len(i.strip()) >= 3 for i in items):
+                raise ValueError(f"`{key}` must be a list of phrasings of at least 3 characters each")
+        return values
+
+    def languages(self) -> dict[str, list[str]]:
+        """Language → phrasings, every language this question has."""
+        return {key: value for key, value in self.__dict__.items() if isinstance(value, list)}
 
 
 class Question(Entry):

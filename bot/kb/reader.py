@@ -48,7 +48,7 @@ def rel(path: Path, root: Path) -> str:
 
 def _describe(loc: tuple, msg: str, kind: str) -> str:
     """A pydantic error path in an editor's words: 'topic "work_permit": the English text is missing'."""
-    parts = list(loc)
+    parts = [part for part in loc if part != "__root__"]  # a model-wide check names its model
     context = ""
     if len(parts) >= 2 and parts[0] == "topics":
         context = f'topic "{parts[1]}": '

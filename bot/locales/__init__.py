@@ -82,11 +82,13 @@ def text(section: str, key: str, language: str, **variables: Any) -> str:
     return str(_lookup(section, key, language)).format(**variables)
 
 
+@cache
 def words(key: str, language: str | None = None) -> Any:
     """The word list ``key`` of one language, or — with no language — of all languages merged.
 
     Messages mix languages ("necesito un work permit"), so understanding reads every language's
-    lists; a list is a list of strings, or a mapping of such lists (danger kinds, topics).
+    lists; a list is a list of strings, or a mapping of such lists (danger kinds, topics). The
+    result is cached and shared: callers read it, never change it.
     """
     langs = [supported(language)] if language else list(languages())
     merged: Any = None

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from bot.understand import examples, patterns
 
@@ -27,20 +27,23 @@ class DangerClassifier:
         self.threshold = threshold
         texts = [patterns.normalise(text) for _, text in pairs]
         labels = [intent == DANGER_INTENT for intent, _ in pairs]
-        self.model: Pipeline | None = None
+        # characters forgive typos; words keep "me lo van a dar" apart from "me van a matar"
+        self.features = (
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
+        )
+        self.model: LogisticRegression | None = None
         if any(labels) and not all(labels):
-            # characters forgive typos; words keep "me lo van a dar" apart from "me van a matar"
-            features = make_union(
-                TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
-                TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
-            )
-            self.model = make_pipeline(features, LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000))
-            self.model.fit(texts, labels)
+            matrix = hstack([f.fit_transform(texts) for f in self.features]).tocsr()
+            self.model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+            self.model.fit(matrix, labels)
 
     def probability(self, text: str) -> float:
         if self.model is None:
             return 0.0
-        return float(self.model.predict_proba([patterns.normalise(text)])[0][1])
+        folded = [patterns.normalise(text)]
+        row = hstack([f.transform(folded) for f in self.features]).tocsr()
+        return float(self.model.predict_proba(row)[0][1])
 
     def is_danger(self, text: str) -> bool:
         return self.probability(text) >= self.threshold

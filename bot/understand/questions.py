@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.understand import patterns
@@ -55,8 +56,11 @@ class QuestionIndex:
                     self.rows.append((cid, question.id, question.topic))
                     texts.append(patterns.normalise(phrasing))
         self._aliases = set(kb.country_aliases())
+        self.groups = [row for i, row in enumerate(self.rows) if i == 0 or row != self.rows[i - 1]]
+        self.starts = np.array([i for i, row in enumerate(self.rows) if i == 0 or row != self.rows[i - 1]], dtype=int)
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1)
         self.matrix = self.vectorizer.fit_transform(texts) if texts else None
+        self.matrix_t = self.matrix.T.tocsr() if self.matrix is not None else None  # once, not per message
 
     def scores(self, text: str) -> dict[tuple[str, str], tuple[float, str]]:
         """(country, question id) → (best score, topic) for one message."""
@@ -66,13 +70,12 @@ class QuestionIndex:
         tail = patterns.normalise(tail_sentences(text))
         if tail and tail != queries[0]:
             queries.append(tail)
-        similarity = (self.vectorizer.transform(queries) @ self.matrix.T).toarray().max(axis=0)
-        best: dict[tuple[str, str], tuple[float, str]] = {}
-        for (cid, qid, topic), score in zip(self.rows, similarity, strict=True):
-            key = (cid, qid)
-            if score > best.get(key, (0.0, ""))[0]:
-                best[key] = (float(score), topic)
-        return best
+        similarity = (self.vectorizer.transform(queries) @ self.matrix_t).toarray().max(axis=0)
+        per_question = np.maximum.reduceat(similarity, self.starts)  # rows of a question are contiguous
+        return {
+            (cid, qid): (float(score), topic)
+            for (cid, qid, topic), score in zip(self.groups, per_question, strict=True)
+        }
 
     def specific_words(self, text: str) -> list[str]:
         """Words of the message that say more than "a topic, a place": a question needs them.

@@ -1,7 +1,7 @@
 """A private, throw-away PostgreSQL and Redis on free loopback ports, for the scale-out figures.
 
 Why not ``scripts/services.sh start``: it wipes and restarts the one shared instance in
-``.run/services`` on fixed ports, so starting it from the bench would kill the database under a
+``.run/services`` (on the ports that instance picked), so starting it from the bench would kill the database under a
 ``make test`` that someone else is running in this checkout (and their ``services.sh stop``
 would kill ours mid-measurement). This does the same thing (Debian's binaries, trust auth,
 ``fsync=off``, no Redis persistence) in its own temp dir and ports, and removes it afterwards.

@@ -7,8 +7,9 @@ the country files, each validated whole by its pydantic model, and keeps the las
 every country: a broken or deleted file never removes a number that was shown before, and no
 number is ever written here by hand.
 
-The numbers are grouped, most common first: with Mexico, Belize, El Salvador, Honduras, Costa Rica
-and Panama on 911 and Guatemala on 110 the text says "llama al 911 (110 en Guatemala)".
+The numbers are grouped, most common first, in menu order: with six countries on 911 and one on
+110 the shipped content gives "llama al 911 (110 en Guatemala)". A new country file is read on the
+next check, its number added.
 """
 
 from __future__ import annotations

@@ -332,9 +332,7 @@ class Place(_Strict):
                 "precision is 'city', so coordinates come from the town; remove lat/lon "
                 "or set precision: exact and name coordinates_source"
             )
-        if precision == "exact" and not values.get("coordinates_source", None):
-            pass  # checked in the loader, where the message can name the field
-        return lon
+        return lon  # exact coordinates without `coordinates_source`: the loader names the field
 
     @validator("serves")
     def _serves_someone(cls, value: list) -> list:  # noqa: N805

@@ -1,42 +1,23 @@
 #!/usr/bin/env bash
-# `make test`: lint, unit and end-to-end tests (real model, real servers, real SQLite, PostgreSQL
-# and Redis started here), Rasa's data validation, test stories and NLU cross-validation.
+# `make test`: run each check the Makefile names (its CHECKS: lint, validate, unit, e2e, stories,
+# nlu-eval), every one even after a failure, and report them all. A check is its make target, so
+# `make unit` alone runs exactly what `make test` runs for "unit".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
-export TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
+[ $# -gt 0 ] || { echo "usage: scripts/test.sh CHECK... (make test passes the Makefile's CHECKS)" >&2; exit 2; }
 failed=()
-step() {
-  local name=$1; shift
-  echo "=== $name"
-  local started=$SECONDS
-  "$@"
-  local rc=$?
-  echo "=== $name: $([ $rc -eq 0 ] && echo ok || echo "FAILED ($rc)") in $((SECONDS - started)) s"
-  [ $rc -eq 0 ] || failed+=("$name")
-}
-
-pytest_step() {
-  .venv/bin/python -m pytest "$@"
-  local rc=$?
-  if [ $rc -eq 5 ]; then echo "pytest collected no tests: that is a broken test suite, not a pass." >&2; return 1; fi
-  return $rc
-}
-
-step "ruff" .venv/bin/ruff check bot actions tests bench scripts
-step "knowledge base" .venv/bin/python -m bot kb validate
-step "rasa data validate" .venv/bin/rasa data validate --fail-on-warnings --quiet
-step "services (PostgreSQL, Redis)" scripts/services.sh start
-# shellcheck disable=SC1091
-[ -f .run/services.env ] && source .run/services.env
-step "pytest" pytest_step tests -q -rs
-step "rasa test stories" .venv/bin/rasa test core --stories tests/stories --model models/ruta.tar.gz \
-  --fail-on-prediction-errors --out results/core --quiet
-step "nlu cross-validation" scripts/nlu_eval.sh
-scripts/services.sh stop >/dev/null 2>&1 || true
+for check in "$@"; do
+  echo "=== $check"
+  started=$SECONDS
+  make --no-print-directory "$check"
+  rc=$?
+  echo "=== $check: $([ $rc -eq 0 ] && echo ok || echo "FAILED ($rc)") in $((SECONDS - started)) s"
+  [ $rc -eq 0 ] || failed+=("$check")
+done
 
 if [ ${#failed[@]} -gt 0 ]; then
-  echo "FAILED steps: ${failed[*]}"
+  echo "FAILED checks: ${failed[*]} (run one alone: make ${failed[0]})"
   exit 1
 fi
-echo "All checks passed."
+echo "All checks passed: $*."

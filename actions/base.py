@@ -100,7 +100,7 @@ class RutaAction(Action, abc.ABC):
         slots = {name: tracker.get_slot(name) for name in SLOTS}
         turn = turn_from(tracker)
         spoken = language.decide(turn.text, slots.get("language")) if turn.text else slots.get("language")
-        state = State.from_slots({**slots, "language": spoken})
+        state = State.from_slots({**slots, "language": spoken})  # the country is checked once the KB is here
         events: List[Dict[str, Any]] = []
         if spoken != slots.get("language"):
             events.append(SlotSet("language", state.language))
@@ -110,6 +110,7 @@ class RutaAction(Action, abc.ABC):
             logger.exception("Knowledge base could not be loaded")
             dispatcher.utter_message(text=locales.say("content_unavailable_no_numbers", state.language))
             return events
+        state = State.from_slots({**slots, "language": spoken}, countries=kb.country_ids)
         dialogue = Dialogue(kb, dated_years=settings().dated_years)
         try:
             reply = HANDLERS[self.name()](dialogue, state, turn)

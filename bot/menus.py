@@ -1,8 +1,10 @@
 """Numbered menus: they work on any phone, and a bare number picks an option.
 
-The option lists live here, with their labels in both languages, so that what the person sees
-and what a number means can never drift apart (one list renders the text and resolves the
-choice).
+The option lists live here, and one list both renders the text and resolves the choice, so what
+the person sees and what a number means can never drift apart. The words come from content: the
+titles and labels from the locale catalogues (``bot/locales/<lang>.yml``: ``menus``, ``labels``),
+a country's label from its file's ``name``, and the country menu's options and order from the
+loaded country files (``menu_order``).
 """
 
 from __future__ import annotations
@@ -10,30 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.kb import COUNTRIES
-
-LABELS: dict[str, dict[str, str]] = {
-    "asylum": {"es": "Pedir asilo", "en": "Apply for asylum"},
-    "documents": {"es": "Documentos", "en": "Documents"},
-    "work_permit": {"es": "Permiso de trabajo", "en": "Work permit"},
-    "health": {"es": "Salud", "en": "Health care"},
-    "education": {"es": "Escuela", "en": "School"},
-    "shelter": {"es": "Albergue", "en": "Shelter"},
-    "legal_aid": {"es": "Ayuda legal", "en": "Legal help"},
-    "special_protection": {"es": "Niñez, mujeres, LGBTI", "en": "Children, women, LGBTI"},
-    "returnees_idp": {"es": "Deportados y desplazados", "en": "Returnees and displaced"},
-    "emergency": {"es": "Emergencia", "en": "Emergency"},
-    "nearest": {"es": "Oficina más cercana", "en": "Nearest office"},
-    "more": {"es": "Más detalles", "en": "More details"},
-    "menu": {"es": "Menú", "en": "Menu"},
-    "mexico": {"es": "México", "en": "Mexico"},
-    "belize": {"es": "Belice", "en": "Belize"},
-    "guatemala": {"es": "Guatemala", "en": "Guatemala"},
-    "el_salvador": {"es": "El Salvador", "en": "El Salvador"},
-    "honduras": {"es": "Honduras", "en": "Honduras"},
-    "costa_rica": {"es": "Costa Rica", "en": "Costa Rica"},
-    "panama": {"es": "Panamá", "en": "Panama"},
-}
+from bot import locales
+from bot.kb.loader import Content
 
 MAIN: tuple[str, ...] = (
     "asylum",
@@ -61,14 +41,6 @@ RELATED: dict[str, tuple[str, str]] = {
     "emergency": ("shelter", "legal_aid"),
 }
 
-_TITLES = {
-    "main": {"es": "Escribe un número:", "en": "Type a number:"},
-    "country": {"es": "¿En qué país estás? Escribe un número:", "en": "Which country are you in? Type a number:"},
-    "after": {"es": "¿Qué más?", "en": "What else?"},
-    "town": {"es": "¿Cuál de estos lugares? Escribe un número:", "en": "Which of these places? Type a number:"},
-}
-
-
 def town_option(country: str, query: str, label: str) -> str:
     """A town offered when a name is ambiguous: what to look up again travels with the option."""
     return ";".join(part.replace(";", ",").replace("|", "/") for part in (country, query, label))
@@ -80,11 +52,20 @@ def parse_town_option(option: str) -> tuple[str, str, str]:
     return country, query, label
 
 
-def label(option: str, language: str) -> str:
-    """What the person reads for an option: a fixed label, or a town's name."""
-    if option in LABELS:
-        return LABELS[option][language]
-    return parse_town_option(option)[2] if option.count(";") >= 2 else option
+def label(option: str, language: str, kb: Content | None = None) -> str:
+    """What the person reads for an option: a country's name, a town's name, or a fixed label."""
+    if kb is not None and option in kb.countries:
+        return kb.countries[option].name.get(language)
+    if option.count(";") >= 2:
+        return parse_town_option(option)[2]
+    try:
+        return locales.text("labels", option, language)
+    except KeyError:
+        return option
+
+
+def _back(language: str) -> str:
+    return f"0 {locales.text('labels', 'menu', language)}"
 
 
 @dataclass(frozen=True)
@@ -111,11 +92,12 @@ class Menu:
             return self.options[number - 1]
         return None
 
-    def render(self, language: str) -> str:
-        lines = [_TITLES[self.kind][language]]
-        lines += [f"{i} {label(o, language)}" for i, o in enumerate(self.options, 1)]
+    def render(self, language: str, kb: Content | None = None) -> str:
+        """The menu's text; ``kb`` names the countries of a country menu."""
+        lines = [locales.text("menus", self.kind, language)]
+        lines += [f"{i} {label(o, language, kb)}" for i, o in enumerate(self.options, 1)]
         if self.kind != "main":
-            lines.append(f"0 {LABELS['menu'][language]}")
+            lines.append(_back(language))
         return "\n".join(lines)
 
     def shorter(self, language: str) -> list[str]:
@@ -128,7 +110,7 @@ class Menu:
         """
         if self.kind not in ("main", "after"):
             return []
-        back = f"0 {LABELS['menu'][language]}"
+        back = _back(language)
         numbered = [f"{i} {label(o, language)}" for i, o in enumerate(self.options, 1)]
         forms = [", ".join(numbered + ([] if self.kind == "main" else [back]))]
         if self.options and self.options[0] == "more":
@@ -137,9 +119,12 @@ class Menu:
         return list(dict.fromkeys(forms))
 
 
-def message(menu: Menu, language: str) -> dict[str, Any]:
+def message(menu: Menu, language: str, kb: Content | None = None) -> dict[str, Any]:
     """A ``Reply`` message for ``menu``: its text for every channel, its shorter forms for SMS."""
-    return {"text": menu.render(language), "ruta": {"kind": "menu", "lang": language, "short": menu.shorter(language)}}
+    return {
+        "text": menu.render(language, kb),
+        "ruta": {"kind": "menu", "lang": language, "short": menu.shorter(language)},
+    }
 
 
 def town_menu(options: list[str]) -> Menu:
@@ -150,8 +135,9 @@ def main_menu() -> Menu:
     return Menu("main", MAIN)
 
 
-def country_menu() -> Menu:
-    return Menu("country", COUNTRIES)
+def country_menu(kb: Content) -> Menu:
+    """The countries of the loaded files, in their ``menu_order``."""
+    return Menu("country", kb.country_ids)
 
 
 def after_answer_menu(topic: str, has_more: bool) -> Menu:

@@ -21,7 +21,7 @@ class Answers:
     dated_years: int
 
     def _menu(self, menu: menus.Menu, state: State) -> Reply:
-        return Reply(messages=[menus.message(menu, state.language)], slots={"menu": menu.encode()})
+        return Reply(messages=[menus.message(menu, state.language, self.kb)], slots={"menu": menu.encode()})
 
     def show_menu(self, state: State, turn: Turn) -> Reply:
         reply = Reply(slots={"awaiting": None, "pending_topic": None, "pending_question": None})
@@ -55,7 +55,7 @@ class Answers:
             return Reply(slots={"country": country}).extend(self._answer(located, topic))
         if state.country is None:
             reply = Reply(slots={"pending_topic": topic, "awaiting": "country"})
-            return reply.extend(self._menu(menus.country_menu(), state))
+            return reply.extend(self._menu(menus.country_menu(self.kb), state))
         return self._answer(state, topic)
 
     def _answer(self, state: State, topic: str, with_more: bool = False) -> Reply:
@@ -88,7 +88,7 @@ class Answers:
     def _answer_or_ask(self, state: State, topic: str) -> Reply:
         if state.country is None:
             reply = Reply(slots={"pending_topic": topic, "awaiting": "country"})
-            return reply.extend(self._menu(menus.country_menu(), state))
+            return reply.extend(self._menu(menus.country_menu(self.kb), state))
         return self._answer(state, topic)
 
     def _answer_question(self, state: State, match: QuestionMatch) -> Reply:
@@ -98,13 +98,13 @@ class Answers:
                 topic = REGIONAL_TO_TOPIC.get(match.topic, match.topic)
                 reply.slots.update({"pending_topic": topic, "awaiting": "country"})
                 reply.say("regional_then_country", state.language)
-                return reply.extend(self._menu(menus.country_menu(), state))
+                return reply.extend(self._menu(menus.country_menu(self.kb), state))
             return reply.extend(self._menu(menus.after_answer_menu(match.topic, False), state))
         if state.country is None:
             reply = Reply(
                 slots={"pending_question": match.question, "pending_topic": match.topic, "awaiting": "country"}
             )
-            return reply.extend(self._menu(menus.country_menu(), state))
+            return reply.extend(self._menu(menus.country_menu(self.kb), state))
         if self.kb.question(state.country, match.question) is None:
             return self._answer(state, match.topic)
         return self._render_entry(state, state.country, match.question).extend(
@@ -203,7 +203,7 @@ class Answers:
 
     def change_country(self, state: State, turn: Turn) -> Reply:
         reply = Reply(slots={"country": None, "awaiting": "country", "pending_topic": state.last_topic})
-        return reply.extend(self._menu(menus.country_menu(), state))
+        return reply.extend(self._menu(menus.country_menu(self.kb), state))
 
     def choose(self, state: State, turn: Turn) -> Reply:
         """A number typed after a menu picks that option."""
@@ -234,5 +234,5 @@ class Answers:
         reply = self._emergency_line(state)
         if state.country is None:
             reply.slots.update({"pending_topic": "emergency", "awaiting": "country"})
-            return reply.extend(self._menu(menus.country_menu(), state))
+            return reply.extend(self._menu(menus.country_menu(self.kb), state))
         return reply.extend(self._answer(state, "emergency"))

@@ -12,11 +12,11 @@ from bot.dialogue.answers import Answers
 from bot.dialogue.places import Places
 from bot.dialogue.state import Reply, State, Turn
 from bot.kb import REGIONAL_TOPICS
-from bot.kb.loader import KnowledgeBase
 from bot.understand import signals as read_signals
 from bot.understand.questions import REGIONAL, QuestionMatch
 from bot.understand.signals import Signals
 from bot.understand.topics import REGIONAL_TO_TOPIC, TOPIC_INTENTS
+from bot.world import KnowledgeBase
 
 QUESTION_SCORE = 0.5
 """A question entry answers a message when its best phrasing is at least this similar
@@ -209,13 +209,13 @@ class Dialogue(Answers, Places):
             reply.slots.update(
                 {"pending_question": "children_alone", "pending_topic": "special_protection", "awaiting": "country"}
             )
-            return reply.extend(self._menu(menus.country_menu(), state))
+            return reply.extend(self._menu(menus.country_menu(self.kb), state))
         if state.country is None:
             rest = self._understood(state, turn, sig)
             if rest.messages and not self._is_fallback(rest, lang):
                 return reply.extend(rest)
             reply.slots.update({"pending_topic": "emergency", "awaiting": "country"})
-            return reply.extend(self._menu(menus.country_menu(), state))
+            return reply.extend(self._menu(menus.country_menu(self.kb), state))
         if child:
             if self.kb.question(state.country, "children_alone"):
                 match = QuestionMatch(state.country, "children_alone", "special_protection", 1.0)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import phrases
-from bot.kb import COUNTRIES
+from bot import locales, phrases
 
 SLOTS = (
     "language",
@@ -40,10 +40,12 @@ class State:
     alert: str | None = None  # replies left that keep the emergency line first after danger
 
     @classmethod
-    def from_slots(cls, slots: dict[str, Any]) -> State:
+    def from_slots(cls, slots: dict[str, Any], countries: Collection[str] = ()) -> State:
+        """The memory in the slots; a language without a locale reads as the default, and the
+        country is kept only when it is one of ``countries`` (the loaded country files)."""
         values = {name: slots.get(name) for name in SLOTS}
-        values["language"] = values["language"] if values["language"] in ("es", "en") else "es"
-        if values["country"] not in COUNTRIES:
+        values["language"] = locales.supported(values["language"])
+        if values["country"] not in countries:
             values["country"] = None
         return cls(**values)
 

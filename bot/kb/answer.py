@@ -12,25 +12,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from bot.kb.loader import KnowledgeBase
+from bot import locales
+from bot.kb.loader import Content
 from bot.kb.models import Entry, SourceDoc
 
-_LABELS = {
-    "es": {
-        "source": "Fuente",
-        "reviewed": "Revisado",
-        "dated": "Parte de esta información es de {year}: puede haber cambiado. Confírmala con la oficina o con ACNUR.",
-        "dated_short": "datos de {year}",
-        "cited": "Citas",
-    },
-    "en": {
-        "source": "Source",
-        "reviewed": "Reviewed",
-        "dated": "Some of this information is from {year}: it may have changed. Check with the office or UNHCR.",
-        "dated_short": "data from {year}",
-        "cited": "Cited",
-    },
-}
+_LABEL_KEYS = ("source", "reviewed", "dated", "dated_short", "dated_changed", "cited")
+
+
+def _labels(language: str) -> dict[str, str]:
+    """The answer's fixed words in ``language`` (``answer`` in ``bot/locales``; a missing one in
+    Spanish), ``{year}`` left for the caller to fill."""
+    return {key: locales.template("answer", key, language) for key in _LABEL_KEYS}
 
 
 @dataclass(frozen=True)
@@ -65,7 +57,7 @@ class Answer:
         name and year, then the caveat joins that line ("Fuente: REDLAC 2020, datos de 2016").
         The last one always keeps a source name and year, and the year of the oldest data.
         """
-        labels = _LABELS[self.language]
+        labels = _labels(self.language)
         note = [self.dated_note] if self.dated_note else []
         short = f"{labels['source']}: {self.newest_source or self.footer}"
         if self.dated_year is not None:
@@ -95,25 +87,25 @@ def _named(doc: SourceDoc) -> str:
     return doc.short if str(doc.year) in doc.short else f"{doc.short} {doc.year}"
 
 
-def _footer(kb: KnowledgeBase, entry: Entry, language: str) -> str:
+def _footer(kb: Content, entry: Entry, language: str) -> str:
     """Short enough for an SMS: the documents' short names with their years, and the review date."""
-    labels = _LABELS[language]
+    labels = _labels(language)
     names = list(dict.fromkeys(_named(kb.sources[ref.id]) for ref in entry.sources))
     return f"{labels['source']}: {'; '.join(names)}. {labels['reviewed']}: {entry.last_reviewed.isoformat()}"
 
 
-def _citations(kb: KnowledgeBase, entry: Entry, language: str) -> str:
+def _citations(kb: Content, entry: Entry, language: str) -> str:
     """Exact places in the documents, for staff who check an answer against its source."""
     cited = "; ".join(f"{kb.sources[ref.id].short}: {ref.where}" for ref in entry.sources)
-    return f"{_LABELS[language]['cited']}: {cited}"
+    return f"{_labels(language)['cited']}: {cited}"
 
 
-def oldest_source_year(kb: KnowledgeBase, entry: Entry) -> int:
+def oldest_source_year(kb: Content, entry: Entry) -> int:
     """The oldest document behind an entry: one 2016 fact is enough to make the answer dated."""
     return min(kb.sources[ref.id].year for ref in entry.sources)
 
 
-def newest_source(kb: KnowledgeBase, entry: Entry) -> str:
+def newest_source(kb: Content, entry: Entry) -> str:
     """The newest document's short name with its year ("COMAR (gob.mx) 2026"; "REDLAC 2020" as is).
 
     On ties the first one listed wins: editors list the main source first.
@@ -123,7 +115,7 @@ def newest_source(kb: KnowledgeBase, entry: Entry) -> str:
 
 
 def answer(
-    kb: KnowledgeBase,
+    kb: Content,
     topic: str,
     country: str,
     language: str,
@@ -142,7 +134,7 @@ def answer(
 
 
 def from_entry(
-    kb: KnowledgeBase,
+    kb: Content,
     entry: Entry,
     topic: str,
     country: str,
@@ -151,17 +143,17 @@ def from_entry(
     dated_years: int = 2,
 ) -> Answer:
     """The answer for one entry (a topic entry, or anything of the same shape: summary, more,
-    sources, last_reviewed), in ``language`` ("es" when it is neither "es" nor "en")."""
-    lang = language if language in _LABELS else "es"
+    sources, last_reviewed), in ``language``: a text or label it lacks, and a language without a locale, in Spanish."""
+    lang = locales.supported(language)
     today = today or dt.date.today()
     year = oldest_source_year(kb, entry)
-    dated = _LABELS[lang]["dated"].format(year=year) if today.year - year > dated_years else None
-    more = getattr(entry.more, lang) if entry.more else None
+    dated = _labels(lang)["dated"].format(year=year) if today.year - year > dated_years else None
+    more = entry.more.get(lang) if entry.more else None
     return Answer(
         topic,
         country,
         lang,
-        getattr(entry.summary, lang),
+        entry.summary.get(lang),
         more,
         _footer(kb, entry, lang),
         dated,
@@ -171,10 +163,10 @@ def from_entry(
     )
 
 
-def entries(kb: KnowledgeBase) -> Iterator[tuple[str, str, str, tuple[str | int, ...], Entry]]:
+def entries(kb: Content) -> Iterator[tuple[str, str, str, tuple[str | int, ...], Entry]]:
     """Every answer the knowledge base can give: (country, topic, key, YAML path, entry).
 
-    ``key`` is "topic:<id>" or "question:<id>", as in ``KnowledgeBase.all_entries``.
+    ``key`` is "topic:<id>" or "question:<id>", as in ``Content.all_entries``.
 
     Topic entries, then question entries (``questions:`` lists with ``id`` and ``topic``) when
     the loaded files have them, so checks over "every answer" pick new kinds up unchanged. The

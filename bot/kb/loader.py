@@ -92,11 +92,6 @@ class Content:
         return aliases
 
 
-KnowledgeBase = Content
-"""Deprecated name, kept only until ``bot/kb/answer.py`` and its tests import ``Content``: the
-knowledge base with its geography is ``bot.world.KnowledgeBase``."""
-
-
 @dataclass
 class Parsed(Generic[M]):
     """One file read: where it is, its YAML (for line numbers) and its model."""

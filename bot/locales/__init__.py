@@ -83,6 +83,11 @@ def text(section: str, key: str, language: str, **variables: Any) -> str:
 
 
 @cache
+def template(section: str, key: str, language: str) -> str:
+    """A catalogue text with its ``{placeholders}`` left in, for code that fills them later."""
+    return str(_lookup(section, key, language))
+
+
 def words(key: str, language: str | None = None) -> Any:
     """The word list ``key`` of one language, or — with no language — of all languages merged.
 

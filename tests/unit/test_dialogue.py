@@ -78,7 +78,7 @@ def test_follow_up_gives_the_same_topic_for_the_new_country(kb: KnowledgeBase) -
 
 
 def test_out_of_range_number_repeats_the_menu(kb: KnowledgeBase) -> None:
-    state = State(menu=menus.country_menu().encode())
+    state = State(menu=menus.country_menu(kb).encode())
     texts, _ = talk(kb, ["9"], state)
     assert "del 1 al 7" in texts[0] and "1 México" in texts[0]
 
@@ -143,7 +143,7 @@ def test_unknown_town_says_so_and_keeps_waiting_for_a_town(kb: KnowledgeBase) ->
 
 
 def test_a_country_typed_while_one_is_awaited_is_understood_even_misspelt(kb: KnowledgeBase) -> None:
-    state = State(awaiting="country", pending_topic="asylum", menu=menus.country_menu().encode())
+    state = State(awaiting="country", pending_topic="asylum", menu=menus.country_menu(kb).encode())
     for text in ("estoy en guate", "guatemla"):
         texts, after = talk(kb, [text], state)
         assert after.country == "guatemala", text

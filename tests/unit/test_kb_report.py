@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.kb import report
-from bot.kb.loader import KBError, KnowledgeBase, load
+from bot.kb.loader import Content, KBError, load
 from tests.conftest import country_stub
 
 REAL_KB = Path(__file__).resolve().parents[2] / "knowledge_base"
@@ -117,12 +117,12 @@ def write_kb(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Content:
     return load(write_kb(tmp_path_factory.mktemp("kb")))
 
 
 @pytest.fixture(scope="module")
-def built(kb: KnowledgeBase) -> dict:
+def built(kb: Content) -> dict:
     return report.build(kb).as_json()
 
 
@@ -172,7 +172,7 @@ def test_entries_with_nothing_newer_than_2020(built: dict) -> None:
     }
 
 
-def test_the_table_says_the_same(kb: KnowledgeBase) -> None:
+def test_the_table_says_the_same(kb: Content) -> None:
     text = report.render_text(report.build(kb), 6)
     rows = {line.split()[0]: line.split()[1:] for line in text.splitlines() if line[:12].strip() in ("mexico", "total")}
     assert rows["mexico"][-5:] == ["5", "3", "5", "4", "2"]
@@ -183,7 +183,7 @@ def test_the_table_says_the_same(kb: KnowledgeBase) -> None:
     assert "Places with exact coordinates: 1" in text
 
 
-def test_cli_json_and_text(kb: KnowledgeBase, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_json_and_text(kb: Content, capsys: pytest.CaptureFixture[str]) -> None:
     from bot.__main__ import main
 
     assert main(["kb", "report", "--json", str(kb.root)]) == 0

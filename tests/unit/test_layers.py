@@ -50,6 +50,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bot.channels",
             "bot.nlu.gazetteer_extractor",
             "bot.action_server",
+            "bot.api_guard",
             "bot.erasure",
             "bot.locks",
             "bot.rasa_main",

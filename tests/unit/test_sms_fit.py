@@ -17,7 +17,7 @@ from bot import menus, sms, sms_fit
 from bot.config import Settings
 from bot.kb import LANGUAGES
 from bot.kb.answer import entries, from_entry
-from bot.kb.loader import KnowledgeBase, load
+from bot.kb.loader import Content, load
 
 BUDGET = Settings.from_env().sms_segments  # RUTA_SMS_SEGMENTS, 3 by default
 KB_PATH = Settings.from_env().kb_path  # RUTA_KB_PATH, the repository's knowledge_base/ by default
@@ -25,11 +25,11 @@ _HINT = re.compile(r"\n1 (?:sigue|more) \(\d+/\d+\)$")
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
+def kb() -> Content:
     return load(KB_PATH)
 
 
-def _answers(kb: KnowledgeBase):
+def _answers(kb: Content):
     for country, topic, key, _, entry in entries(kb):
         for language in LANGUAGES:
             yield f"{country} {key} {language}", topic, from_entry(kb, entry, topic, country, language)
@@ -47,7 +47,7 @@ def _read_all(fitted: sms_fit.Fitted) -> str:
 # The knowledge base, answer by answer ------------------------------------------------------------
 
 
-def test_every_answer_arrives_whole_in_one_sms_with_its_source_and_year(kb: KnowledgeBase) -> None:
+def test_every_answer_arrives_whole_in_one_sms_with_its_source_and_year(kb: Content) -> None:
     costs, failures = [], []
     for where, topic, answer in _answers(kb):
         fitted = sms_fit.fit(sms_fit.answer_reply(answer, topic), BUDGET)
@@ -68,7 +68,7 @@ def test_every_answer_arrives_whole_in_one_sms_with_its_source_and_year(kb: Know
     assert not failures, "\n".join(failures)
 
 
-def test_every_answer_stays_whole_on_first_contact(kb: KnowledgeBase) -> None:
+def test_every_answer_stays_whole_on_first_contact(kb: Content) -> None:
     """The privacy notice never pushes the answer out: inline when it fits, else its own SMS."""
     notice = sms_fit.Part(
         "notice", ("Ruta guarda tus mensajes 90 días con un código, no con tu número. " * 2, "Aviso.")
@@ -80,7 +80,7 @@ def test_every_answer_stays_whole_on_first_contact(kb: KnowledgeBase) -> None:
         assert all(sms.segments(m) <= BUDGET for m in fitted.messages), where
 
 
-def test_more_details_arrive_whole_across_pages(kb: KnowledgeBase) -> None:
+def test_more_details_arrive_whole_across_pages(kb: Content) -> None:
     pages = []
     for where, topic, answer in _answers(kb):
         if not answer.more:
@@ -220,7 +220,7 @@ def test_a_broken_payload_is_plain_text(ruta: object) -> None:
     assert sms_fit.Part.from_message({"text": "Hola", "ruta": ruta}) == sms_fit.Part.text("Hola")
 
 
-def test_answer_parts_render_the_same_text_as_rest(kb: KnowledgeBase) -> None:
+def test_answer_parts_render_the_same_text_as_rest(kb: Content) -> None:
     for _, _, answer in _answers(kb):
         for with_more in (False, True):
             message = answer.message(with_more)
@@ -230,8 +230,8 @@ def test_answer_parts_render_the_same_text_as_rest(kb: KnowledgeBase) -> None:
             assert len(part.forms[-1]) <= len(part.forms[0])
 
 
-def test_country_and_town_menus_are_never_shortened() -> None:
-    assert menus.country_menu().shorter("es") == []
+def test_country_and_town_menus_are_never_shortened(kb: Content) -> None:
+    assert menus.country_menu(kb).shorter("es") == []
     assert menus.after_answer_menu("asylum", True).shorter("en")[-2:] == ["1 More details, 0 Menu", "0 Menu"]
 
 
@@ -246,7 +246,7 @@ def test_continue_words(text: str, expected: bool) -> None:
 # Editors: kb validate and kb report ---------------------------------------------------------------
 
 
-def test_warnings_name_the_summary_line_when_it_cannot_fit(kb: KnowledgeBase) -> None:
+def test_warnings_name_the_summary_line_when_it_cannot_fit(kb: Content) -> None:
     measures = sms_fit.measure(kb, max_segments=1)
     warnings = sms_fit.warnings(measures, 1)
     assert warnings and len(warnings) == sum(not m.whole for m in measures)

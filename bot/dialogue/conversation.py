@@ -23,6 +23,9 @@ QUESTION_SCORE = 0.5
 (TF-IDF character n-grams, cosine); below it, the topic's general answer is safer."""
 
 
+CONTACT_OVER_QUESTION = 0.8
+"""Asking for a phone, address or hours wins over a question entry unless that is a near-exact match."""
+
 OFF_TOPIC_MARGIN = 0.15
 """A question of a topic the message's words do not name must be this much more similar."""
 
@@ -58,6 +61,8 @@ class Dialogue(Answers, Places):
         sig = read_signals.read(turn.text, self.kb, state.country)
         reply = Reply()
         now = sig.where.now
+        if now is None and sig.follow_up:
+            now = sig.where.destination  # "¿y si me voy para Guatemala?": ask about where they would be
         if sig.where.origin and sig.where.origin != state.origin:
             reply.slots["origin"] = sig.where.origin
         if now and now != state.country:
@@ -107,8 +112,8 @@ class Dialogue(Answers, Places):
             return self._place_named(state, turn, sig)  # "im in guatemala": only a place
         question = self._question(sig, state)
         topic = self._topic(sig, turn)
-        if sig.contact and (question is None or question.score < QUESTION_SCORE + 0.15):
-            return self._contact(state, topic, sig.where.town)
+        if sig.contact and (question is None or question.score < CONTACT_OVER_QUESTION):
+            return self._contact(state, topic, sig.where.town, turn.text)
         if question is not None:
             return self._answer_question(state, question)
         if topic == "nearest" or (topic is None and turn.intent == "nearest_office"):
@@ -162,7 +167,7 @@ class Dialogue(Answers, Places):
         asilo en México") gets the topic's own answer."""
         if not sig.specific:
             return None
-        named = set(sig.topic_words)
+        named = set(sig.topic_words) - {"asylum"}  # asylum is the frame of most questions, not a topic of its own
         for candidate in sig.questions:
             if candidate.score < QUESTION_SCORE:
                 return None
@@ -210,10 +215,11 @@ class Dialogue(Answers, Places):
                 {"pending_question": "children_alone", "pending_topic": "special_protection", "awaiting": "country"}
             )
             return reply.extend(self._menu(menus.country_menu(self.kb), state))
-        if state.country is None:
+        if state.country is None and self._asks_more(sig):
             rest = self._understood(state, turn, sig)
             if rest.messages and not self._is_fallback(rest, lang):
                 return reply.extend(rest)
+        if state.country is None:
             reply.slots.update({"pending_topic": "emergency", "awaiting": "country"})
             return reply.extend(self._menu(menus.country_menu(self.kb), state))
         if child:
@@ -221,14 +227,17 @@ class Dialogue(Answers, Places):
                 match = QuestionMatch(state.country, "children_alone", "special_protection", 1.0)
                 return reply.extend(self._answer_question(state, match))
             return reply.extend(self._answer(state, "special_protection"))
-        rest = self._understood(state, turn, sig)
-        if (
-            rest.messages
-            and not self._is_fallback(rest, lang)
-            and rest.slots.get("last_topic") not in (None, "emergency")
-        ):
-            return reply.extend(rest)
+        if self._asks_more(sig):
+            rest = self._understood(state, turn, sig)
+            if rest.messages and not self._is_fallback(rest, lang) and rest.slots.get("last_topic") != "emergency":
+                return reply.extend(rest)
         return reply.extend(self._answer(state, "emergency"))
+
+    @staticmethod
+    def _asks_more(sig: Signals) -> bool:
+        """Beside the danger, the message asks something of its own (a topic, a contact, a
+        guarantee): "la mara me busca, ¿cómo pido asilo?" gets both answers."""
+        return bool(sig.topic_words) or sig.contact or sig.guarantee
 
     @staticmethod
     def _is_fallback(reply: Reply, language: str) -> bool:

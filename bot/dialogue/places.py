@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import menus
+from bot import locales, menus
 from bot.dialogue.state import Reply, State, Turn
 from bot.text import fold
+from bot.understand import patterns
 from bot.understand.signals import Signals
 from bot.world import KnowledgeBase
 
@@ -18,34 +19,58 @@ from bot.world import KnowledgeBase
 class Places:
     kb: KnowledgeBase
 
-    def _contact(self, state: State, topic: str | None, town: str | None = None) -> Reply:
+    def _contact(self, state: State, topic: str | None, town: str | None = None, text: str = "") -> Reply:
         """Asked for a phone, address or hours: only what a source gives, and who can confirm.
 
-        Places in the town the person named come first; the details shown are exactly the
-        place's sourced fields, so no digit reaches the person that is not in a source.
+        Places the person names ("el PANI", "ACNUR") or in the town they name come first; the
+        details shown are exactly the place's sourced fields, and a detail asked for that no
+        source gives is said to be missing, so no digit reaches the person that is not in a source.
         """
         lang = state.language
+        folded = patterns.normalise(text)
         places = [p for p in self.kb.places if state.country is None or p.country == state.country]
-        if town:
-            here = [p for p in places if fold(p.place.city) == fold(town)]
-            places = here or places
-        if topic in (None, "asylum", "nearest", "documents"):
+        named = self._named_places(places, folded)
+        if named is not None and named[1]:
+            places = named[1]
+        elif named is None and topic in (None, "asylum", "nearest", "documents"):
             places = [p for p in places if p.place.kind == "asylum_office"] or places
-        with_contact = [p for p in places if p.place.phone or p.place.address or p.place.hours or p.place.website]
+        if town:
+            places = [p for p in places if fold(p.place.city) == fold(town)] or places
         reply = Reply()
+        if named is not None and not named[1]:
+            known = ", ".join(dict.fromkeys(f"{p.place.name} ({p.place.city})" for p in places[:2])) or "-"
+            reply.say("no_contact_named", lang, institution=named[0], known=known)
+            return reply.extend(self._menu(menus.main_menu(), state))
         if not places:
             return reply.say("no_contact_unknown", lang).extend(self._menu(menus.main_menu(), state))
-        if with_contact:
-            for item in with_contact[:3]:
-                place = item.place
-                details = "; ".join(
-                    part for part in (place.address, place.city, place.phone, place.hours, place.website) if part
-                )
-                reply.say("contact_known", lang, place=place.name, details=details)
-        known = ", ".join(dict.fromkeys(f"{p.place.name} ({p.place.city})" for p in places[:3]))
-        if len(with_contact) < len(places):
-            reply.say("no_contact", lang, known=known)
+        asked = [f for f, entries in locales.words("contact_fields").items() if patterns.has(entries, folded)]
+        for item in places[:3]:
+            place = item.place
+            fields = (place.address, place.city, place.phone, place.hours, place.website)
+            details = "; ".join(part for part in fields if part)
+            reply.say("contact_known", lang, place=place.name, details=details)
+            for field in asked:
+                if not getattr(place, field, ""):
+                    what = locales.say(f"field_{field}", lang)
+                    reply.say("no_contact_field", lang, what=what, place=place.name)
         return reply.extend(self._menu(menus.main_menu(), state))
+
+    def _named_places(self, places: list[Any], folded: str) -> tuple[str, list[Any]] | None:
+        """(what the person named, the places it matches) when the message names an institution:
+        a word of the message that is part of a place's name, or an acronym in capitals."""
+        plain = set(locales.words("stopwords")) | {w for e in locales.words("contact_fields").values() for w in e}
+        for file in self.kb.countries.values():  # a country's name says where, not which office
+            plain.update(fold(f"{file.name.es} {file.name.en}").split())
+        words = [w for w in folded.split() if len(w) >= 3 and w not in plain]
+        for word in words:
+            hits = [p for p in places if word in fold(p.place.name).split()]
+            if hits:
+                return word.upper() if len(word) <= 6 else word, hits
+        institutions = set(locales.words("institution_words")) | {a for a in self.kb.country_aliases() if len(a) <= 8}
+        for word in words:
+            if word in institutions:
+                return word.upper(), []  # named, but no place of the knowledge base is it
+        return None
 
     def _place_named(self, state: State, turn: Turn, sig: Signals) -> Reply:
         """Only a country or a town: finish what waited for it, follow up, or look up places."""
@@ -60,13 +85,21 @@ class Places:
             return self.set_country(state, turn)
         if sig.where.town and sig.where.mentions[-1].via == "town" and not sig.follow_up:
             return self.nearest(state, Turn("inform_town", turn.text, city=sig.where.town))
+        # a follow-up ("¿y en Honduras?"): the same question, said for which country it is
+        header = Reply().text(f"{self._country_name(state)}:") if state.country else Reply()
         if state.last_question and self.kb.question(state.country or "", state.last_question):
-            return self._render_entry(state, state.country or "", state.last_question).extend(
+            return header.extend(self._render_entry(state, state.country or "", state.last_question)).extend(
                 self._menu(menus.after_answer_menu(state.last_topic or "asylum", False), state)
             )
+        if state.last_topic and state.last_topic != "emergency":
+            return header.extend(self._answer(state, state.last_topic))
         if state.last_topic:
             return self._answer(state, state.last_topic)
         return self.set_country(state, turn)
+
+    def _country_name(self, state: State) -> str:
+        file = self.kb.countries.get(state.country or "")
+        return getattr(file.name, state.language, file.name.es) if file else ""
 
     def nearest(self, state: State, turn: Turn) -> Reply:
         """Nearest places from a pin, a typed town, or — if nothing yet — ask where the person is."""

@@ -51,6 +51,11 @@ class Where:
         return best.country if best else None
 
     @property
+    def destination(self) -> str | None:
+        best = self._best("to")
+        return best.country if best else None
+
+    @property
     def origin(self) -> str | None:
         best = self._best("from")
         return best.country if best else None

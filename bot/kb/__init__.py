@@ -28,17 +28,5 @@ REGIONAL = "regional"
 SOURCES = "sources"
 """``sources.yml``: the shared documents. Every other ``<name>.yml`` beside it is a country's file."""
 
-COUNTRIES: tuple[str, ...] = (
-    "mexico",
-    "belize",
-    "guatemala",
-    "el_salvador",
-    "honduras",
-    "costa_rica",
-    "panama",
-)
-"""Deprecated: the countries are the loaded files (``KnowledgeBase.country_ids``); only code not yet
-moved over reads this list."""
-
 LANGUAGES: tuple[str, ...] = ("es", "en")
 """Languages every knowledge-base text must have (others are optional, see ``models.Text``)."""

@@ -1,4 +1,4 @@
-"""Turn a lookup into a reply (Spanish or English) or a JSON list.
+"""Turn a lookup into a reply (in any language with a locale: ``places`` and ``groups``) or a JSON list.
 
 Each place is written to fit one SMS screen (160 characters) where possible: name, what it does,
 where, who it is for (when it is not for everyone) and the contact details the data has. Only the
@@ -33,9 +33,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot import locales
 from bot.geo.gazetteer import Town
 from bot.geo.lookup import LookupResult
-from bot.geo.nearest import Hit, is_specific
+from bot.geo.nearest import GROUPS, Hit, is_specific
 from bot.geo.places import Geography
 from bot.kb.models import Place
 from bot.text import fold
@@ -48,65 +49,7 @@ ROUND_KM = 5
 """Town-level distances are rounded to this many km."""
 MIN_CUT = 40
 """A "what it does" text cut shorter than this says nothing ("En 2017 recibía a..."): drop it."""
-
-GROUP_NAMES: dict[str, dict[str, str]] = {
-    "children": {"es": "niñas y niños", "en": "children"},
-    "women": {"es": "mujeres", "en": "women"},
-    "lgbti": {"es": "personas LGBTI", "en": "LGBTI people"},
-    "families": {"es": "familias", "en": "families"},
-    "returnees": {"es": "personas retornadas", "en": "returnees"},
-}
-
-PHRASES: dict[str, dict[str, str]] = {
-    "es": {
-        "near": "Lugares más cercanos a {where}:",
-        "pin": "tu ubicación",
-        "country_offices": "Oficinas de asilo en {country} (la nacional primero):",
-        "country_places": "Lugares de ayuda en {country}:",
-        "country_group": "Lugares para {group} en {country}:",
-        "fallback_near_1": "No encontré un lugar especial para {group} cerca de {where}. El lugar general más cercano:",
-        "fallback_near_n": "No encontré un lugar especial para {group} cerca de {where}. Los lugares generales más cercanos:",  # noqa: E501
-        "fallback_country": "No encontré un lugar especial para {group} en {country}. Lugares para todas las personas:",
-        "none_near": "No tengo lugares registrados cerca de {where}.",
-        "none_country": "No tengo lugares registrados en {country}.",
-        "unknown": 'No encontré el lugar "{query}". Revisa cómo se escribe, envía tu ubicación o dime solo el país.',
-        "ambiguous": 'Hay varios lugares llamados "{query}". ¿Cuál? Responde con el número:',
-        "in_city": "En {city}.",
-        "in_city_about": "En {city} (a unos {km} km).",
-        "exact": "A {km} km, en {city}.",
-        "exact_lt1": "A menos de 1 km, en {city}.",
-        "for": "Para {groups}.",
-        "and": " y ",
-        "phone": "Tel. {}",
-        "address": "Dirección: {}",
-        "hours": "Horario: {}",
-        "website": "{}",
-    },
-    "en": {
-        "near": "Nearest places to {where}:",
-        "pin": "your location",
-        "country_offices": "Asylum offices in {country} (national office first):",
-        "country_places": "Help points in {country}:",
-        "country_group": "Places for {group} in {country}:",
-        "fallback_near_1": "I found no place specifically for {group} near {where}. The nearest general place:",
-        "fallback_near_n": "I found no place specifically for {group} near {where}. The nearest general places:",
-        "fallback_country": "I found no place specifically for {group} in {country}. Places for everyone:",
-        "none_near": "I have no places on record near {where}.",
-        "none_country": "I have no places on record in {country}.",
-        "unknown": 'I could not find "{query}". Check the spelling, send your location, or tell me just the country.',
-        "ambiguous": 'There are several places called "{query}". Which one? Reply with the number:',
-        "in_city": "In {city}.",
-        "in_city_about": "In {city} (about {km} km away).",
-        "exact": "{km} km away, in {city}.",
-        "exact_lt1": "Less than 1 km away, in {city}.",
-        "for": "For {groups}.",
-        "and": " and ",
-        "phone": "Tel. {}",
-        "address": "Address: {}",
-        "hours": "Hours: {}",
-        "website": "{}",
-    },
-}
+SPECIFIC_GROUPS = tuple(group for group in GROUPS if group != "all")
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _YEAR = re.compile(r"\b(?:19[5-9][0-9]|20[0-9]{2})\b")
@@ -133,12 +76,13 @@ def source_year(kb: Geography, place: Place) -> int | None:
 
 
 def _phrases(lang: Lang) -> dict[str, str]:
-    return PHRASES.get(lang, PHRASES["es"])
+    """The reply's sentences in ``lang`` (``places`` in ``bot/locales``; a missing one in Spanish)."""
+    return {key: locales.template("places", key, lang) for key in locales.keys(locales.DEFAULT)["places"]}
 
 
 def _group_name(group: str, lang: Lang) -> str:
-    names = GROUP_NAMES.get(group, {})
-    return names.get(lang, names.get("es", group))
+    """Who a place serves, as said inside a sentence ("niñas y niños")."""
+    return locales.text("groups", group, lang) if group in SPECIFIC_GROUPS else group
 
 
 def country_name(country: str | None, lang: Lang, kb: Geography | None = None) -> str:
@@ -202,13 +146,13 @@ def place_line(
     t = _phrases(lang)
     place = hit.place
     fixed = [_where(hit, result, lang, kb)]
-    specific = [_group_name(g, lang) for g in place.serves if g in GROUP_NAMES]
+    specific = [_group_name(g, lang) for g in place.serves if g in SPECIFIC_GROUPS]
     if "all" not in place.serves and specific:
         fixed.append(t["for"].format(groups=_join(specific, t["and"])))
     for key in ("phone", "address", "hours", "website"):
         value = getattr(place, key)
         if value:
-            fixed.append(t[key].format(value))
+            fixed.append(t[key].format(value=value))
     head = f"{number}. {place.name}:"
     budget = SMS_CHARS - len(head) - len(" ".join(fixed)) - 2  # two joining spaces
     does = _fit(getattr(place.does, lang, place.does.es), budget, year)

@@ -103,6 +103,13 @@ def test_a_conversation_in_french(kb: KnowledgeBase) -> None:
     assert SUMMARY_FR in reply.messages[0]["text"]
 
 
+def test_a_place_list_without_french_sentences_is_in_spanish(kb: KnowledgeBase) -> None:
+    from bot.geo.lookup import lookup
+    from bot.geo.reply import render
+
+    assert render(lookup(kb, town="Tapachula"), "fr", kb).startswith("Lugares más cercanos a Tapachula")
+
+
 def test_a_french_text_without_a_french_locale_is_refused(kb_copy: Path) -> None:
     with pytest.raises(KBError) as refused:
         load(_with_french_summary(kb_copy))

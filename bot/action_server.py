@@ -15,7 +15,8 @@ it inherits every secret of the environment it was started from. Here:
   environment before any action code is imported: the actions need none of them.
 
 It also loads the knowledge base as soon as it listens (in the background), so the first person
-after a restart does not wait for it. Everything else (the executor, the action package,
+after a restart does not wait for it; ``GET /ready`` answers 200 once that is done (``/health``
+answers as soon as it listens). Everything else (the executor, the action package,
 ``/health``) is rasa-sdk's, unchanged.
 """
 
@@ -25,6 +26,7 @@ import hmac
 import logging
 import os
 import sys
+import threading
 from collections.abc import Sequence
 
 from bot import logcap
@@ -78,15 +80,23 @@ def create_app(actions: str, cors: object = None, auto_reload: bool = False, tok
             return response.json({"error": "forbidden"}, status=403)
         return None
 
+    warmed = threading.Event()
+
     @app.listener("after_server_start")
     async def warm_up(app, loop):  # noqa: ANN001, ANN202 - Sanic's listener signature
         """Load the knowledge base now, in the background, rather than on the first person's message."""
-        loop.run_in_executor(None, _load_knowledge_base)
+        loop.run_in_executor(None, _load_knowledge_base, warmed)
+
+    @app.get("/ready")
+    async def ready(_):  # noqa: ANN001, ANN202
+        """200 once the knowledge base has been loaded (or failed to load: actions then say so)."""
+        done = warmed.is_set()
+        return response.json({"status": "ready" if done else "loading"}, status=200 if done else 503)
 
     return app
 
 
-def _load_knowledge_base() -> None:
+def _load_knowledge_base(done: threading.Event) -> None:
     try:
         from actions import base
 
@@ -95,6 +105,8 @@ def _load_knowledge_base() -> None:
             _ = store().kb
     except Exception:  # noqa: BLE001 - the first action reports it properly
         logger.warning("Could not load the knowledge base at start; the first action will try again.")
+    finally:
+        done.set()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,8 +39,9 @@ LIFETIME_SECONDS = 7 * 24 * 3600
 of a captured request that is not much older, and bounds the record (messages per week)."""
 MEMORY_ENTRIES = 50_000
 """In-process record: the most recent MessageSids, whatever the shared store says."""
-TIMEOUT = 2.0
-"""Seconds allowed for the shared store; slower means 'unknown' (the message is processed)."""
+TIMEOUT = 1.0
+"""Seconds allowed for the shared store (an insert); slower means 'unknown' and the message is
+processed: the person's reply must still fit in Twilio's budget."""
 PRUNE_EVERY = 600.0
 """Seconds between deletions of expired rows in the SQL record."""
 REDIS_PREFIX = "ruta:message_sid:"

@@ -61,12 +61,12 @@ supervise() {  # NAME LOG|"" PIDFILE -- COMMAND...: start COMMAND under bot.supe
 launcher=(env -u TWILIO_AUTH_TOKEN -u RUTA_PSEUDONYM_KEY -u RUTA_API_TOKEN -u RUTA_DB_URL -u RUTA_REDIS_URL)
 supervise "action server" "$RUN/actions.log" "$RUN/actions.pid" -- \
   $PY -m bot.action_server --actions actions --port "$ACTION_PORT"
-for i in $(seq 1 240); do
+for i in $(seq 1 600); do  # /ready: listening and the knowledge base loaded (or found broken)
   if $PY - "$action_host" "$ACTION_PORT" <<'PY' 2>/dev/null; then break; fi
 import sys, urllib.request
-urllib.request.urlopen(f"http://{sys.argv[1]}:{sys.argv[2]}/health", timeout=1)
+urllib.request.urlopen(f"http://{sys.argv[1]}:{sys.argv[2]}/ready", timeout=1)
 PY
-  if [ "$i" = 240 ]; then echo "The action server did not start; see $RUN/actions.log" >&2; exit 1; fi
+  if [ "$i" = 600 ]; then echo "The action server did not get ready; see $RUN/actions.log" >&2; exit 1; fi
   sleep 0.5
 done
 supervise "retention" "$RUN/retention.log" "$RUN/retention.pid" -- $PY -m bot.retention

@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -145,6 +146,22 @@ class RestChannel(RestInput):
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @bp.listener("after_server_start")
+        async def warm_up(app: Any, _: Any) -> None:
+            """Parse one message before anyone writes: NLU components that load data on first use
+            (the knowledge base behind the entity extractor) do it now, not inside a person's
+            message, where it would hold every reply (and every fallback) back."""
+            agent = getattr(app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return
+            started = time.monotonic()
+            try:
+                await agent.parse_message("hola")
+            except Exception as exc:  # noqa: BLE001 - the first real message will show the problem
+                logger.warning("rest: warming up the NLU failed (%s).", type(exc).__name__)
+                return
+            logger.info("rest: NLU warmed up in %.1f s.", time.monotonic() - started)
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

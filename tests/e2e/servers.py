@@ -93,7 +93,8 @@ class Ruta:
             stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
         )
-        wait_http(f"http://127.0.0.1:{self.action_port}/health", self.procs["actions"], log)
+        # /ready: the knowledge base is loaded, so the first message does not meet the fallback
+        wait_http(f"http://127.0.0.1:{self.action_port}/ready", self.procs["actions"], log, seconds=600)
 
     def stop_actions(self) -> None:
         self._stop("actions")

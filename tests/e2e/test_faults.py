@@ -56,7 +56,7 @@ def test_action_server_down_then_back(ruta: Ruta) -> None:
         rest = requests.post(
             f"{ruta.url}/webhooks/rest/webhook", json={"sender": "down", "message": "hola"}, timeout=30
         )
-        assert rest.status_code == 200 and "Hola, soy Ruta" in rest.text  # domain responses still work
+        assert rest.status_code == 200 and "Ruta no puede responder ahora" in rest.text  # REST too: the fallback
         assert "Failed to execute custom action" in (ruta.workdir / "rasa.log").read_text(errors="replace") or (
             "Encountered an exception while running action" in (ruta.workdir / "rasa.log").read_text(errors="replace")
         )

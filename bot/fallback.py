@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from bot import locales
 from bot.kb.loader import country_paths
 from bot.kb.models import CountryFile
 
@@ -32,19 +33,10 @@ logger = logging.getLogger(__name__)
 CHECK_EVERY = 5.0
 """Seconds between looks at the country files' modification times (a few stat calls)."""
 
-_TRY_AGAIN = {
-    "es": "Ruta no puede responder ahora. Intenta de nuevo en unos minutos.",
-    "en": "Ruta cannot answer right now. Try again in a few minutes.",
-}
-_DANGER = {
-    "es": "Si estás en peligro, llama al {numbers}.",
-    "en": "If you are in danger, call {numbers}.",
-}
-_DANGER_UNKNOWN = {
-    "es": "Si estás en peligro, llama al número de emergencias del país donde estás.",
-    "en": "If you are in danger, call the emergency number of the country you are in.",
-}
-_EXCEPTION = {"es": "{number} en {country}", "en": "{number} in {country}"}
+LANGUAGES = ("es", "en")
+"""The fallback is sent before Ruta knows the person's language: Spanish, then English (two
+languages fit one SMS with the numbers; more would not). Its sentences are ``fallback`` in the
+locales."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +60,9 @@ def _numbers_phrase(numbers: list[Number], language: str) -> str:
     others = [n for n in numbers if n.number != common]
     if not others:
         return common
-    exceptions = ", ".join(_EXCEPTION[language].format(number=n.number, country=n.name(language)) for n in others)
+    exceptions = ", ".join(
+        locales.text("fallback", "exception", language, number=n.number, country=n.name(language)) for n in others
+    )
     return f"{common} ({exceptions})"
 
 
@@ -79,12 +73,12 @@ def _first_index(numbers: list[Number], number: str) -> int:
 def render(numbers: list[Number]) -> str:
     """The bilingual fallback text (Spanish first) for these numbers, in menu order."""
     parts = []
-    for language in ("es", "en"):
+    for language in LANGUAGES:
         if numbers:
-            danger = _DANGER[language].format(numbers=_numbers_phrase(numbers, language))
+            danger = locales.text("fallback", "danger", language, numbers=_numbers_phrase(numbers, language))
         else:
-            danger = _DANGER_UNKNOWN[language]
-        parts.append(f"{_TRY_AGAIN[language]} {danger}")
+            danger = locales.text("fallback", "danger_unknown", language)
+        parts.append(f"{locales.text('fallback', 'try_again', language)} {danger}")
     return "\n".join(parts)
 
 

@@ -40,10 +40,10 @@ class Answer:
     newest_source: str = ""
     """The newest document's short name and year ("REDLAC 2020"): the source line when space is short."""
     dated_year: int | None = None
-    """The oldest source's year when the answer may be dated, else None."""
+    """The newest source's year when even it is old enough for the answer to be dated, else None."""
 
     def render(self, with_more: bool = False) -> str:
-        """Summary (or, when asked, the longer part with exact citations), caveat, source line."""
+        """Summary (or, when asked, the longer part), caveat, source name and date."""
         return "\n".join([self.body(with_more), self.tails(with_more)[0]])
 
     def body(self, with_more: bool = False) -> str:
@@ -53,19 +53,21 @@ class Answer:
     def tails(self, with_more: bool = False) -> list[str]:
         """What follows the body, richest first; each next one is shorter.
 
-        Caveat + source list (+ citations), then the source list becomes the newest source's
+        Caveat + source list, then the source list becomes the newest source's
         name and year, then the caveat joins that line ("Fuente: REDLAC 2020, datos de 2016").
         The last one always keeps a source name and year, and the year of the oldest data.
         """
         labels = _labels(self.language)
         note = [self.dated_note] if self.dated_note else []
         short = f"{labels['source']}: {self.newest_source or self.footer}"
-        if self.dated_year is not None:
+        if self.dated_year is not None and str(self.dated_year) in short:  # the year is already there
+            merged = f"{short} ({labels['dated_changed']})."
+        elif self.dated_year is not None:
             merged = f"{short}, {labels['dated_short'].format(year=self.dated_year)}."
         else:
             merged = f"{short}."
-        ladder = ["\n".join([*note, self.footer, *([self.citations] if with_more else [])])]
-        ladder += ["\n".join([*note, self.footer]), "\n".join([*note, f"{short}."]), merged]
+        # exact citations (line numbers) are for staff: the shell's "fuentes" and `kb report`
+        ladder = ["\n".join([*note, self.footer]), "\n".join([*note, f"{short}."]), merged]
         return list(dict.fromkeys(ladder))  # in order, without repeats
 
     def parts(self, with_more: bool = False) -> dict[str, Any]:
@@ -100,9 +102,13 @@ def _citations(kb: Content, entry: Entry, language: str) -> str:
     return f"{_labels(language)['cited']}: {cited}"
 
 
-def oldest_source_year(kb: Content, entry: Entry) -> int:
-    """The oldest document behind an entry: one 2016 fact is enough to make the answer dated."""
-    return min(kb.sources[ref.id].year for ref in entry.sources)
+def newest_source_year(kb: Content, entry: Entry) -> int:
+    """The newest document behind an entry: it decides whether the answer may be dated.
+
+    Old facts that a newer source did not confirm carry their own year in the text ("En 2017…"),
+    so an answer brought up to date by a 2025 source is not flagged for its 2017 history.
+    """
+    return max(kb.sources[ref.id].year for ref in entry.sources)
 
 
 def newest_source(kb: Content, entry: Entry) -> str:
@@ -146,7 +152,7 @@ def from_entry(
     sources, last_reviewed), in ``language``: a text or label it lacks, and a language without a locale, in Spanish."""
     lang = locales.supported(language)
     today = today or dt.date.today()
-    year = oldest_source_year(kb, entry)
+    year = newest_source_year(kb, entry)
     dated = _labels(lang)["dated"].format(year=year) if today.year - year > dated_years else None
     more = entry.more.get(lang) if entry.more else None
     return Answer(

@@ -56,7 +56,7 @@ from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import fallback, privacy, replay, sms, sms_fit, sms_pages
+from bot import erasure, fallback, privacy, replay, sms, sms_fit, sms_pages
 from bot.config import Settings
 from bot.language import decide
 from bot.text import fold
@@ -501,14 +501,7 @@ class TwilioChannel(InputChannel):
         FailSafeTrackerStore (and AwaitableTrackerStore for old stores); both keep the wrapped
         store in ``_tracker_store``.
         """
-        agent = getattr(request.app.ctx, "agent", None)
-        store = getattr(agent, "tracker_store", None)
-        for _ in range(5):
-            inner = getattr(store, "_tracker_store", None)
-            if inner is None:
-                break
-            store = inner
-        return agent, store
+        return erasure.stores(request.app)
 
     def _sql_target(self, store: Any) -> privacy.DbTarget | None:
         """The agent's SQL engine; RUTA_DB_URL when no agent is running; None for other stores."""

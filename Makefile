@@ -6,7 +6,8 @@ MODEL := models/ruta.tar.gz
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
-MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py)
+MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py) \
+	bot/rasa/gazetteer_extractor.py
 
 # The checks `make test` runs, in order; each is a target below, and scripts/test.sh runs them all,
 # reporting every failure (not only the first).

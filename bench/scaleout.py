@@ -3,7 +3,7 @@
 Why this shape: one Rasa process is one Python event loop, so it uses at most about one core; a
 second process is the only way to use the second core. Two Rasa servers cannot share a SQLite
 file safely, so they share Rasa's SQL tracker store on PostgreSQL and Rasa's RedisLockStore
-(bot/runtime.py writes both from RUTA_DB_URL / RUTA_REDIS_URL). The load client round-robins
+(bot/rasa/runtime.py writes both from RUTA_DB_URL / RUTA_REDIS_URL). The load client round-robins
 messages over the servers itself (no proxy in front; a proxy would add a hop and a process).
 
 Measured, in this order, on one private PostgreSQL + Redis:

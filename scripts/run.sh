@@ -36,7 +36,7 @@ export SANIC_WORKERS=$workers
 
 mkdir -p "$RUN"
 chmod 700 "$RUN"
-$PY -m bot.runtime --wait-db "${RUTA_DB_WAIT_SECONDS:-300}" "$RUN"
+$PY -m bot.rasa.runtime --wait-db "${RUTA_DB_WAIT_SECONDS:-300}" "$RUN"
 pids=()
 launcher=()
 stop() {
@@ -60,7 +60,7 @@ supervise() {  # NAME LOG|"" PIDFILE -- COMMAND...: start COMMAND under bot.supe
 # key, the API token or the database and Redis URLs (which may hold passwords).
 launcher=(env -u TWILIO_AUTH_TOKEN -u RUTA_PSEUDONYM_KEY -u RUTA_API_TOKEN -u RUTA_DB_URL -u RUTA_REDIS_URL)
 supervise "action server" "$RUN/actions.log" "$RUN/actions.pid" -- \
-  $PY -m bot.action_server --actions actions --port "$ACTION_PORT"
+  $PY -m bot.rasa.action_server --actions actions --port "$ACTION_PORT"
 for i in $(seq 1 600); do  # /ready: listening and the knowledge base loaded (or found broken)
   if $PY - "$action_host" "$ACTION_PORT" <<'PY' 2>/dev/null; then break; fi
 import sys, urllib.request
@@ -74,19 +74,19 @@ supervise "retention" "$RUN/retention.log" "$RUN/retention.pid" -- $PY -m bot.re
 if [ "$mode" = shell ]; then
   echo "Ruta shell: type \"hola\" or \"hi\"; /stop to leave. (action server log: $RUN/actions.log)"
   # Rasa's console with Ruta's REST channel (limits, fallback, BORRAR), on loopback only.
-  $PY -m bot.rasa_main run --connector bot.channels.rest.ShellInput --interface 127.0.0.1 --port "$RASA_PORT" \
+  $PY -m bot.rasa.server run --connector bot.rasa.channels.rest.ShellInput --interface 127.0.0.1 --port "$RASA_PORT" \
     --model models/ruta.tar.gz --endpoints "$RUN/endpoints.yml" --quiet
 else
   echo "Ruta on http://localhost:$RASA_PORT — REST /webhooks/rest/webhook, Twilio /webhooks/twilio/webhook, status /status"
   # Rasa's HTTP API (/model, /conversations, ...) can replace the model and read every
   # conversation: it is off unless staff set RUTA_API_TOKEN, and then every call needs the token.
   api_args=()
-  if [ -n "${RUTA_API_TOKEN:-}" ]; then  # bot.rasa_main adds --auth-token from the environment (not in ps)
+  if [ -n "${RUTA_API_TOKEN:-}" ]; then  # bot.rasa.server adds --auth-token from the environment (not in ps)
     api_args=(--enable-api)
     echo "Rasa HTTP API on, token required (RUTA_API_TOKEN)."
   fi
   supervise "rasa" "" "$RUN/rasa.pid" -- \
-    $PY -m bot.rasa_main run --model models/ruta.tar.gz --endpoints "$RUN/endpoints.yml" \
+    $PY -m bot.rasa.server run --model models/ruta.tar.gz --endpoints "$RUN/endpoints.yml" \
     --credentials "$RUN/credentials.yml" --interface "${RUTA_HOST:-0.0.0.0}" --port "$RASA_PORT" "${api_args[@]}"
   wait -n "${pids[@]}" || true
   echo "A Ruta supervisor stopped unexpectedly; stopping the rest." >&2

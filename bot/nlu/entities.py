@@ -2,7 +2,7 @@
 
 Why not a trained entity model: country aliases and town names are editor-maintained data that
 change without retraining, and a person writing "guate" or "tecun uman" must be understood the
-same way every time. The Rasa component in ``bot.nlu.gazetteer_extractor`` only wraps this.
+same way every time. The Rasa component in ``bot.rasa.gazetteer_extractor`` only wraps this.
 """
 
 from __future__ import annotations

@@ -74,7 +74,8 @@ class MakeServe:
             committed_knowledge_base(self.workdir)
         env = self.env()
         if env["RUTA_DB_URL"].startswith("sqlite"):
-            subprocess.run([str(BIN / "python"), "-m", "bot.runtime", "--create-db"], cwd=ROOT, env=env, check=True)
+            create = [str(BIN / "python"), "-m", "bot.rasa.runtime", "--create-db"]
+            subprocess.run(create, cwd=ROOT, env=env, check=True)
         self.proc = subprocess.Popen(
             [str(ROOT / "scripts" / "run.sh"), "serve"],
             cwd=ROOT,

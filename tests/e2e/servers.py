@@ -1,8 +1,8 @@
 """Start and stop real Ruta processes (action server, Rasa server) for end-to-end tests.
 
-Started as ``make serve`` starts them: the action server through ``bot.action_server``
-(loopback, a token shared with Rasa), Rasa through ``bot.rasa_main`` with the files
-``bot.runtime`` writes. Rasa's HTTP API is on only with a token (``Ruta.api_token``), as with
+Started as ``make serve`` starts them: the action server through ``bot.rasa.action_server``
+(loopback, a token shared with Rasa), Rasa through ``bot.rasa.server`` with the files
+``bot.rasa.runtime`` writes. Rasa's HTTP API is on only with a token (``Ruta.api_token``), as with
 ``RUTA_API_TOKEN``: use ``Ruta.api()`` to call it.
 """
 
@@ -87,7 +87,8 @@ class Ruta:
     def start_actions(self) -> None:
         log = self.workdir / "actions.log"
         self.procs["actions"] = subprocess.Popen(
-            [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(self.action_port)],
+            [str(BIN / "python"), "-m", "bot.rasa.action_server", "--actions", "actions"]
+            + ["--port", str(self.action_port)],
             cwd=ROOT,
             env=self.env,
             stdout=log.open("ab"),
@@ -102,7 +103,7 @@ class Ruta:
     def start_rasa(self, extra_args: list[str] | None = None) -> None:
         run_dir = self.workdir / "run"
         subprocess.run(
-            [str(BIN / "python"), "-m", "bot.runtime", "--create-db", "--wait-db", "60", str(run_dir)],
+            [str(BIN / "python"), "-m", "bot.rasa.runtime", "--create-db", "--wait-db", "60", str(run_dir)],
             cwd=ROOT,
             env=self.env,
             check=True,
@@ -112,7 +113,7 @@ class Ruta:
             [
                 str(BIN / "python"),
                 "-m",
-                "bot.rasa_main",
+                "bot.rasa.server",
                 "run",
                 "--model",
                 str(ensure_model()),

@@ -146,7 +146,7 @@ def test_database_down_at_start_waits_then_starts(tmp_path: Path) -> None:
 
     env = {**base_env(), "RUTA_DB_URL": f"postgresql://ruta@127.0.0.1:{free_port()}/none"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot.runtime", "--wait-db", "2", str(tmp_path / "run")],
+        [sys.executable, "-m", "bot.rasa.runtime", "--wait-db", "2", str(tmp_path / "run")],
         cwd=ROOT,
         env=env,
         capture_output=True,

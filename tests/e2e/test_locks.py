@@ -10,7 +10,7 @@ import pytest
 from rasa.core.lock_store import RedisLockStore
 from sqlalchemy.engine import make_url
 
-from bot.locks import AtomicRedisLockStore
+from bot.rasa.locks import AtomicRedisLockStore
 
 REDIS = os.environ.get("RUTA_TEST_REDIS_URL")
 pytestmark = pytest.mark.skipif(not REDIS, reason="Redis not started (run `make test`)")
@@ -65,7 +65,7 @@ def test_finishing_the_last_ticket_removes_the_key() -> None:
 
 
 def test_rasas_own_store_loses_tickets_under_the_same_race() -> None:
-    """Why bot.locks exists: the same race against Rasa's RedisLockStore overwrites tickets."""
+    """Why bot.rasa.locks exists: the same race against Rasa's RedisLockStore overwrites tickets."""
     lost = 0
     for _ in range(3):
         tickets, lock = _race(_stores(RedisLockStore, 4))

@@ -61,7 +61,7 @@ def _stored(sender: str) -> int:
 
 
 def test_two_rasa_workers_serve_one_port(scaled: MakeServe) -> None:
-    workers = [c for c in _children(scaled.pid("rasa")) if "rasa_main" in Path(f"/proc/{c}/cmdline").read_text()]
+    workers = [c for c in _children(scaled.pid("rasa")) if "bot.rasa.server" in Path(f"/proc/{c}/cmdline").read_text()]
     assert len(workers) == 2, f"Sanic workers under Rasa: {workers}"
     senders = [f"w-{uuid.uuid4().hex[:6]}" for _ in range(8)]
     with ThreadPoolExecutor(8) as pool:

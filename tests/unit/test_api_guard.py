@@ -1,10 +1,10 @@
-"""Rasa's HTTP API only with authentication (bot/api_guard.py)."""
+"""Rasa's HTTP API only with authentication (bot/rasa/api_guard.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.api_guard import arguments
+from bot.rasa.api_guard import arguments
 
 
 def test_without_enable_api_nothing_changes() -> None:

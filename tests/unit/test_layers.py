@@ -42,27 +42,14 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "dialogue: what to say back, in each channel's shape",
         ("bot.menus", "bot.dialogue", "bot.sms_fit", "bot.fallback"),
     ),
-    (
-        "edges: Rasa, channels, servers, command line",
-        (
-            "actions",
-            "bot.rasa",
-            "bot.channels",
-            "bot.nlu.gazetteer_extractor",
-            "bot.action_server",
-            "bot.api_guard",
-            "bot.erasure",
-            "bot.locks",
-            "bot.rasa_main",
-            "bot.runtime",
-            "bot.tracker_store",
-            "bot.doctor",
-            "bot.__main__",
-        ),
-    ),
+    ("edges: Rasa (bot.rasa, actions) and the command line", ("actions", "bot.rasa", "bot.doctor", "bot.__main__")),
 )
 """Lowest first. A prefix covers its package ("bot.kb" is every module of bot/kb/); the longest
-matching prefix decides ("bot.nlu.entities" is understanding, its sibling a Rasa component)."""
+matching prefix decides."""
+
+RASA = ("rasa", "rasa_sdk", "sanic")
+"""Packages only the Rasa boundary may import: ``bot.rasa`` and the action server's ``actions``."""
+BOUNDARY = ("bot.rasa", "actions")
 
 
 def _module_name(path: Path) -> str:
@@ -127,8 +114,26 @@ def test_imports_point_down(module: str) -> None:
     assert not upward, f"{module} ({LAYERS[own][0].split(':')[0]}) imports a higher layer: {upward}"
 
 
+def _third_party(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_only_the_boundary_imports_rasa(module: str) -> None:
+    inside = any(module == b or module.startswith(b + ".") for b in BOUNDARY)
+    used = sorted(_third_party(MODULES[module]) & set(RASA))
+    assert inside or not used, f"{module} imports {used}: move it under bot/rasa/ (see bot/rasa/__init__.py)"
+
+
 def test_the_check_sees_a_backward_import() -> None:
     """The walker itself: a content module importing geography would be caught."""
     assert layer_of("bot.kb.loader") < layer_of("bot.geo.gazetteer")  # type: ignore[operator]
-    assert layer_of("bot.nlu.entities") < layer_of("bot.nlu.gazetteer_extractor")  # type: ignore[operator]
+    assert layer_of("bot.nlu.entities") < layer_of("bot.rasa.gazetteer_extractor")  # type: ignore[operator]
+    assert "rasa" in _third_party(ROOT / "bot" / "rasa" / "locks.py")
     assert "bot.locales" in imported(ROOT / "bot" / "phrases.py")

@@ -28,7 +28,8 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
 from bot import fallback
-from bot.channels.rest import (
+from bot.config import ROOT, Settings
+from bot.rasa.channels.rest import (
     MAX_MESSAGE_CHARS,
     MAX_REQUEST_BYTES,
     MAX_SENDER_CHARS,
@@ -37,8 +38,7 @@ from bot.channels.rest import (
     ShellInput,
     parse_request,
 )
-from bot.channels.twilio import ERASED, NOTHING_STORED
-from bot.config import ROOT, Settings
+from bot.rasa.channels.twilio import ERASED, NOTHING_STORED
 
 Sanic.test_mode = True
 FALLBACK = fallback.Fallback(ROOT / "knowledge_base").text()

@@ -1,5 +1,5 @@
-"""What `make serve` writes and checks before Rasa starts (bot/runtime.py), and the small guards
-around it: capped log lines (bot/logcap.py), the action server's token and secrets (bot/action_server.py)."""
+"""What `make serve` writes and checks before Rasa starts (bot/rasa/runtime.py), and the small guards
+around it: capped log lines (bot/logcap.py), the action server's token and secrets (bot/rasa/action_server.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import action_server, logcap, runtime
+from bot import logcap
 from bot.config import ROOT
+from bot.rasa import action_server, runtime
 
 
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bot.runtime", *args],
+        [sys.executable, "-m", "bot.rasa.runtime", *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         capture_output=True,
@@ -63,11 +64,11 @@ def test_run_files_are_owner_only_and_configure_ruta(tmp_path: Path, monkeypatch
     for name in ("endpoints.yml", "credentials.yml"):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600
     endpoints = yaml.safe_load((out / "endpoints.yml").read_text())
-    assert endpoints["tracker_store"]["type"] == "bot.tracker_store.RutaSQLTrackerStore"
+    assert endpoints["tracker_store"]["type"] == "bot.rasa.tracker_store.RutaSQLTrackerStore"
     assert endpoints["tracker_store"]["query"] == {"connect_timeout": "5"}
     assert endpoints["action_endpoint"]["headers"] == {"X-Ruta-Action-Token": "t" * 32}
     assert endpoints["lock_store"]["password"] == "pw"
-    assert yaml.safe_load((out / "credentials.yml").read_text()) == {"bot.channels.rest.RestChannel": {}}
+    assert yaml.safe_load((out / "credentials.yml").read_text()) == {"bot.rasa.channels.rest.RestChannel": {}}
 
 
 def test_sqlite_is_opened_read_write_only(tmp_path: Path) -> None:
@@ -76,7 +77,7 @@ def test_sqlite_is_opened_read_write_only(tmp_path: Path) -> None:
 
 
 def test_dev_flag_never_skips_signatures_when_a_token_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.channels.twilio import TwilioChannel
+    from bot.rasa.channels.twilio import TwilioChannel
 
     monkeypatch.setenv("RUTA_DEV", "1")
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "a-real-token-0123456789")

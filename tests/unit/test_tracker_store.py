@@ -1,6 +1,6 @@
 """Conversations through a database outage: kept, served from memory, written back, erasable.
 
-A real SQLite file opened the way bot/runtime.py configures it (read-write, never created), moved
+A real SQLite file opened the way bot/rasa/runtime.py configures it (read-write, never created), moved
 away to make the outage, wrapped in Rasa's own FailSafeTrackerStore as Rasa wraps it.
 """
 
@@ -15,8 +15,8 @@ from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 
-from bot.runtime import check_sqlite_file, tracker_store
-from bot.tracker_store import RutaSQLTrackerStore
+from bot.rasa.runtime import check_sqlite_file, tracker_store
+from bot.rasa.tracker_store import RutaSQLTrackerStore
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def db(tmp_path: Path) -> Path:
 
 def make_store(db: Path, **options: object) -> RutaSQLTrackerStore:
     section = tracker_store(f"sqlite:///{db}")
-    assert section["type"] == "bot.tracker_store.RutaSQLTrackerStore"
+    assert section["type"] == "bot.rasa.tracker_store.RutaSQLTrackerStore"
     kwargs = {"retry_every": 0.2, **{k: v for k, v in section.items() if k != "type"}, **options}
     return RutaSQLTrackerStore(domain=Domain.empty(), **kwargs)
 

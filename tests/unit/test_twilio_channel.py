@@ -36,7 +36,8 @@ from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
 from bot import sms
-from bot.channels.twilio import (
+from bot.privacy import pseudonym
+from bot.rasa.channels.twilio import (
     EMPTY,
     ERASED,
     FALLBACK,
@@ -46,7 +47,6 @@ from bot.channels.twilio import (
     ChannelSetupError,
     TwilioChannel,
 )
-from bot.privacy import pseudonym
 
 TOKEN = "test-auth-token-0123456789"
 KEY = b"test-pseudonym-key-0123456789"

@@ -1,6 +1,6 @@
 """Ruta's action server: rasa-sdk's own Sanic app, on loopback, with a shared token, without secrets.
 
-``python -m bot.action_server --actions actions --port 5055`` (the same arguments as
+``python -m bot.rasa.action_server --actions actions --port 5055`` (the same arguments as
 ``python -m rasa_sdk``). Why not rasa-sdk's own command: it listens on every interface
 (``0.0.0.0``) and runs any action with whatever slots the caller sends, so anyone who could reach
 the port could make Ruta "say" anything to themselves and read the knowledge base through it; and
@@ -9,7 +9,7 @@ it inherits every secret of the environment it was started from. Here:
 - it listens on ``127.0.0.1`` unless ``RUTA_ACTION_HOST`` says otherwise (``0.0.0.0`` inside a
   private container network, for instance);
 - when ``RUTA_ACTION_TOKEN`` is set, ``/webhook`` and ``/actions`` answer 403 without the header
-  ``X-Ruta-Action-Token`` carrying it (``bot/runtime.py`` puts the same header into Rasa's
+  ``X-Ruta-Action-Token`` carrying it (``bot/rasa/runtime.py`` puts the same header into Rasa's
   ``action_endpoint``; ``make serve`` makes a fresh token for every run);
 - the Twilio token, pseudonym key, API token and database/Redis URLs are removed from its
   environment before any action code is imported: the actions need none of them.

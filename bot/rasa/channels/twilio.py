@@ -10,7 +10,7 @@ bilingual "try again / call 911" message, so nobody in trouble is left with sile
 
 ``credentials.yml``::
 
-    bot.channels.twilio.TwilioChannel:
+    bot.rasa.channels.twilio.TwilioChannel:
       # auth_token: read from TWILIO_AUTH_TOKEN; do not write the token here
       public_url: https://ruta.example.org   # as Twilio sees it (behind a proxy); or RUTA_PUBLIC_URL
       reply_timeout: 8                       # seconds; Twilio gives up at 15
@@ -56,9 +56,10 @@ from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import erasure, fallback, privacy, replay, sms, sms_fit, sms_pages
+from bot import fallback, privacy, replay, sms, sms_fit, sms_pages
 from bot.config import Settings
 from bot.language import decide
+from bot.rasa import erasure
 from bot.text import fold
 
 logger = logging.getLogger(__name__)
@@ -563,7 +564,7 @@ class TwilioChannel(InputChannel):
 
     async def _erase_from(self, store: Any, sender_id: str) -> int:
         """Erase the conversation and any SMS pages waiting for it; returns what was removed."""
-        forget = getattr(store, "forget", None)  # bot.tracker_store: kept while the database was down
+        forget = getattr(store, "forget", None)  # bot.rasa.tracker_store: kept while the database was down
         if callable(forget):
             forget(sender_id)
         target = self._sql_target(store)

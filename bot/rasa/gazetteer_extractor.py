@@ -7,7 +7,6 @@ The knowledge base is watched like in the action server, so a new alias an edito
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -20,6 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.config import Settings
 from bot.nlu.entities import extract
 from bot.world.store import KnowledgeStore
 
@@ -45,7 +45,7 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
         return {"knowledge_base": None}
 
     def __init__(self, config: Dict[str, Any]) -> None:
-        self._path = config.get("knowledge_base") or os.environ.get("RUTA_KB_PATH", "knowledge_base")
+        self._path = config.get("knowledge_base") or str(Settings.from_env().kb_path)
 
     @classmethod
     def create(

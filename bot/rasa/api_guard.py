@@ -2,7 +2,7 @@
 
 Why: with ``--enable-api`` and no ``--auth-token``/``--jwt-secret``, anyone who reaches Rasa's
 port can replace the model (``POST /model/train`` then ``PUT /model``), read every conversation
-and inject bot messages into it. ``bot.rasa_main`` passes Rasa's arguments through ``arguments``:
+and inject bot messages into it. ``bot.rasa.server`` passes Rasa's arguments through ``arguments``:
 
 - without ``--enable-api`` nothing changes (the API does not exist);
 - with it and ``RUTA_API_TOKEN`` in the environment, ``--auth-token`` is added inside the

@@ -1,4 +1,4 @@
-"""Start Rasa (``python -m bot.rasa_main run …``, same arguments as ``rasa``) with one speed fix.
+"""Start Rasa (``python -m bot.rasa.server run …``, same arguments as ``rasa``) with one speed fix.
 
 Why: for every reply from the action server, Rasa 3.6 calls ``jsonschema.validate`` with its
 response schema, and that function re-checks the (large, event-by-event) schema itself before
@@ -47,7 +47,8 @@ def main() -> None:
     import os
     import sys
 
-    from bot import api_guard, logcap
+    from bot import logcap
+    from bot.rasa import api_guard
 
     install()
     logcap.install()  # no log line carries a whole message, whoever logs it

@@ -5,7 +5,7 @@ here, so the rules are the same everywhere:
 
 - the rows go from Rasa's own SQL tracker store, through the engine Rasa already holds (or
   ``RUTA_DB_URL`` when no agent runs, as in the channel's unit tests);
-- a conversation kept in memory because the database was down (``bot.tracker_store``) is
+- a conversation kept in memory because the database was down (``bot.rasa.tracker_store``) is
   dropped too, so nothing is written back later;
 - a message still being processed when the request arrived would save the conversation again
   when it finishes; Rasa holds that conversation's lock until then, so a second pass waits for

@@ -10,20 +10,20 @@ or hung the caller gets an empty list. Here, before Rasa sees anything:
   most ``MAX_SENDER_CHARS`` and a string ``message``: otherwise 400 (413 when too big);
 - a message longer than ``max_message_chars`` (1,600 by default, Twilio's own limit) gets 413
   and is not processed at all;
-- "BORRAR"/"DELETE" erases the conversation exactly as on Twilio (``bot.erasure``);
+- "BORRAR"/"DELETE" erases the conversation exactly as on Twilio (``bot.rasa.erasure``);
 - within ``reply_timeout`` seconds the caller gets the bot's messages or, when the assistant
   fails, says nothing or is slower, the same bilingual "try again / emergency numbers" text as
   Twilio (``bot.fallback``, numbers from the content); the message is still processed;
 - log lines carry lengths, never the text.
 
-``credentials.yml`` (``bot/runtime.py`` writes it)::
+``credentials.yml`` (``bot/rasa/runtime.py`` writes it)::
 
-    bot.channels.rest.RestChannel:
+    bot.rasa.channels.rest.RestChannel:
       reply_timeout: 8          # seconds before the fallback
       max_message_chars: 1600   # longer messages get 413
 
 ``ShellInput`` is the same channel under Rasa's ``cmdline`` name: ``make shell`` starts Rasa
-with ``--connector bot.channels.rest.ShellInput``, and Rasa's console posts to this endpoint.
+with ``--connector bot.rasa.channels.rest.ShellInput``, and Rasa's console posts to this endpoint.
 """
 
 from __future__ import annotations
@@ -43,9 +43,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import erasure, fallback, privacy
-from bot.channels.twilio import EMPTY, ERASE_FAILED, ERASED, NOTHING_STORED, erase_language
+from bot import fallback, privacy
 from bot.config import Settings
+from bot.rasa import erasure
+from bot.rasa.channels.twilio import EMPTY, ERASE_FAILED, ERASED, NOTHING_STORED, erase_language
 
 logger = logging.getLogger(__name__)
 

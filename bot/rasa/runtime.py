@@ -2,9 +2,9 @@
 
 Rasa's SQLTrackerStore takes dialect/host/port/db/user/password separately; operators think in
 one URL (``RUTA_DB_URL=postgresql://ruta:secret@db:5432/ruta``). This turns the URL into Rasa's
-configuration for ``bot.tracker_store.RutaSQLTrackerStore`` (Rasa's SQLTrackerStore that keeps
+configuration for ``bot.rasa.tracker_store.RutaSQLTrackerStore`` (Rasa's SQLTrackerStore that keeps
 conversations through a database outage and writes them back), adds Rasa's RedisLockStore (with
-the atomic ticket updates of ``bot.locks``) when ``RUTA_REDIS_URL`` is set (several Rasa servers
+the atomic ticket updates of ``bot.rasa.locks``) when ``RUTA_REDIS_URL`` is set (several Rasa servers
 behind one number), registers Ruta's REST channel (limits, fallback, erasure) and enables the
 Twilio channel only when it can run safely (a token, or an explicit development flag).
 
@@ -29,11 +29,11 @@ from urllib.parse import quote
 import yaml
 from sqlalchemy.engine import make_url
 
-from bot.action_server import TOKEN_ENV as ACTION_TOKEN_ENV
-from bot.action_server import TOKEN_HEADER as ACTION_TOKEN_HEADER
 from bot.config import ROOT, Settings
+from bot.rasa.action_server import TOKEN_ENV as ACTION_TOKEN_ENV
+from bot.rasa.action_server import TOKEN_HEADER as ACTION_TOKEN_HEADER
 
-TRACKER_STORE = "bot.tracker_store.RutaSQLTrackerStore"
+TRACKER_STORE = "bot.rasa.tracker_store.RutaSQLTrackerStore"
 PG_CONNECT_TIMEOUT = 5
 """Seconds to wait for PostgreSQL to accept a connection: a database that does not answer must
 not hold Rasa's event loop (and everyone's replies) for the operating system's TCP timeout."""
@@ -81,10 +81,10 @@ def tracker_store(db_url: str) -> dict[str, Any]:
 
 def lock_store(redis_url: str) -> dict[str, Any]:
     """Lock store section for ``redis://host:port/db``: Rasa's RedisLockStore with atomic ticket
-    updates (``bot.locks``), so several Rasa servers can serve one sender without losing messages."""
+    updates (``bot.rasa.locks``), so several Rasa servers can serve one sender without losing messages."""
     url = make_url(redis_url)
     section: dict[str, Any] = {
-        "type": "bot.locks.AtomicRedisLockStore",
+        "type": "bot.rasa.locks.AtomicRedisLockStore",
         "url": url.host or "localhost",
         "port": url.port or 6379,
     }
@@ -102,7 +102,7 @@ def endpoints(settings: Settings) -> dict[str, Any]:
         "enable_selective_domain": True,
     }
     action_token = os.environ.get(ACTION_TOKEN_ENV, "").strip()
-    if action_token:  # bot.action_server refuses calls without it
+    if action_token:  # bot.rasa.action_server refuses calls without it
         action_endpoint["headers"] = {ACTION_TOKEN_HEADER: action_token}
     config: dict[str, Any] = {
         "action_endpoint": action_endpoint,
@@ -115,9 +115,9 @@ def endpoints(settings: Settings) -> dict[str, Any]:
 
 
 def credentials() -> dict[str, Any]:
-    config: dict[str, Any] = {"bot.channels.rest.RestChannel": {}}
+    config: dict[str, Any] = {"bot.rasa.channels.rest.RestChannel": {}}
     if os.environ.get("TWILIO_AUTH_TOKEN") or os.environ.get("RUTA_DEV") == "1":
-        config["bot.channels.twilio.TwilioChannel"] = {"public_url": os.environ.get("RUTA_PUBLIC_URL", "")}
+        config["bot.rasa.channels.twilio.TwilioChannel"] = {"public_url": os.environ.get("RUTA_PUBLIC_URL", "")}
     else:
         print(
             "Twilio channel off: set TWILIO_AUTH_TOKEN (or RUTA_DEV=1 for unsigned local tests) to enable it.",
@@ -178,7 +178,7 @@ def check_sqlite_file(db_url: str, create: bool) -> str | None:
             f"The conversation database {path} {state}. If the file was moved or a volume is not "
             "mounted, put it back: starting on a new empty file would hide every stored conversation "
             "(and BORRAR would find nothing to erase). For a new installation, create it once with\n"
-            "    .venv/bin/python -m bot.runtime --create-db"
+            "    .venv/bin/python -m bot.rasa.runtime --create-db"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     from rasa.core.tracker_store import SQLTrackerStore
@@ -222,7 +222,7 @@ def write(out_dir: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m bot.runtime [--create-db] [--wait-db SECONDS] [DIR]``.
+    """``python -m bot.rasa.runtime [--create-db] [--wait-db SECONDS] [DIR]``.
 
     Writes the files to DIR (default ``.run``); ``--wait-db`` waits for the database first;
     ``--create-db`` creates a missing SQLite file (alone, it only does that).

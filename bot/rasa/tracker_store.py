@@ -3,7 +3,7 @@
 Why: when the database is unreachable, Rasa's ``FailSafeTrackerStore`` saves the conversation
 into an in-memory store that nothing ever reads again, writes back, erases or purges: the turns
 are lost for the conversation, and a BORRAR cannot reach them. This subclass (configured by
-``bot/runtime.py`` as the tracker store; everything else is Rasa's) instead:
+``bot/rasa/runtime.py`` as the tracker store; everything else is Rasa's) instead:
 
 - on a failed save, keeps the conversation in memory (serialised, at most ``max_pending``
   conversations, the oldest dropped first, with an error in the log);
@@ -11,7 +11,7 @@ are lost for the conversation, and a BORRAR cannot reach them. This subclass (co
   choices and country still work;
 - writes the kept events back as soon as the database answers again: at that conversation's
   next message, and every ``retry_every`` seconds in the background;
-- lets ``bot.erasure`` drop a kept conversation (``forget``), so an erasure reaches it too.
+- lets ``bot.rasa.erasure`` drop a kept conversation (``forget``), so an erasure reaches it too.
 
 Only events newer than the newest one stored for the sender are written back, so nothing is
 written twice; if another server stored newer events in between, the kept ones are dropped (and

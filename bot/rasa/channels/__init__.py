@@ -3,5 +3,5 @@
 ``twilio.TwilioChannel`` replaces Rasa's stock Twilio connector: it checks Twilio's signature,
 answers synchronously in TwiML (no outbound API call, no account SID needed), keys conversations
 by a pseudonym instead of the phone number, and always answers within Twilio's 15 seconds.
-Register it in ``credentials.yml`` as ``bot.channels.twilio.TwilioChannel:``.
+Register it in ``credentials.yml`` as ``bot.rasa.channels.twilio.TwilioChannel:``.
 """

@@ -10,8 +10,8 @@ store to its commercial edition only (RasaHQ/rasa#11256).
 This subclass keeps everything of Rasa's lock store — the ticket lock, its format in Redis, the
 waiting loop — and only wraps each read-modify-write in a Redis optimistic transaction
 (WATCH/MULTI/EXEC, retried on conflict). Configure it in endpoints.yml as
-``lock_store: {type: bot.locks.AtomicRedisLockStore, url: ..., port: ..., db: ...}``;
-``bot/runtime.py`` does that when ``RUTA_REDIS_URL`` is set.
+``lock_store: {type: bot.rasa.locks.AtomicRedisLockStore, url: ..., port: ..., db: ...}``;
+``bot/rasa/runtime.py`` does that when ``RUTA_REDIS_URL`` is set.
 """
 
 from __future__ import annotations

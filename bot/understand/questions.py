@@ -96,9 +96,14 @@ class QuestionIndex:
         plain = set(locales.words("stopwords")) | set(locales.words("greetings")) | set(locales.words("thanks"))
         topics_named: set[str] = set()
         for topic, entries in locales.words("topics").items():
-            for match in patterns.find(entries, folded):
-                plain.update(match.group().split())
-                topics_named.add(topic)
+            pattern = patterns.matcher(entries)
+            if pattern is None:
+                continue
+            for start in (m.start() for m in re.finditer(r"\S+", folded)):  # overlapping phrases count
+                match = pattern.match(folded, start)
+                if match:
+                    plain.update(match.group().split())
+                    topics_named.add(topic)
         plain.update(w for alias in self._aliases for w in alias.split() if alias in folded)
         return plain, topics_named
 

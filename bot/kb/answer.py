@@ -55,7 +55,7 @@ class Answer:
 
         Caveat + source list, then the source list becomes the newest source's
         name and year, then the caveat joins that line ("Fuente: REDLAC 2020, datos de 2016").
-        The last one always keeps a source name and year, and the year of the oldest data.
+        The last one always keeps a source name and year, and the year of the data when it is dated.
         """
         labels = _labels(self.language)
         note = [self.dated_note] if self.dated_note else []
@@ -130,7 +130,7 @@ def answer(
 ) -> Answer | None:
     """The entry for ``topic`` in ``country`` in ``language``, or None when there is none.
 
-    An answer citing any source more than ``dated_years`` old says so: most seeds are from
+    An answer whose newest source is more than ``dated_years`` old says so: most seeds are from
     2016–2020 and a person must not take them for today's rules.
     """
     entry = kb.entry(country, topic)

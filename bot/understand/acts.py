@@ -90,8 +90,3 @@ def leading(folded: str) -> str | None:
         if match and len(folded[match.end() :].split()) <= LEADING_EXTRA_WORDS:
             return act
     return None
-
-
-def mixed_acts(folded: str) -> set[str]:
-    """Acts that appear in a longer message (a greeting before a question, thanks after)."""
-    return {act for act, key in ACTS if patterns.has(locales.words(key), folded)}

@@ -52,7 +52,6 @@ from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -506,10 +505,7 @@ class TwilioChannel(InputChannel):
 
     def _sql_target(self, store: Any) -> privacy.DbTarget | None:
         """The agent's SQL engine; RUTA_DB_URL when no agent is running; None for other stores."""
-        if store is None:
-            return self.tracker_db_url
-        engine = getattr(store, "engine", None)
-        return engine if isinstance(engine, Engine) else None
+        return erasure.sql_target(store, self.tracker_db_url)
 
     def _pages(self, request: Request) -> sms_pages.Pages:
         """Pages live where the conversations do: the tracker's SQL database, else this process."""
@@ -536,14 +532,8 @@ class TwilioChannel(InputChannel):
 
     async def _has_conversation(self, request: Request, sender_id: str) -> bool:
         """Whether anything is stored for this sender; on any doubt False (show the notice)."""
-        _, store = self._stores(request)
-        target = self._sql_target(store)
         try:
-            if target is not None:
-                look_up = asyncio.to_thread(privacy.has_events, target, sender_id)
-            else:
-                look_up = store.exists(sender_id)
-            return bool(await asyncio.wait_for(look_up, timeout=STORE_TIMEOUT))
+            return await erasure.has_conversation(request.app, sender_id, self.tracker_db_url)
         except Exception as exc:  # noqa: BLE001 - the notice is shown rather than the message lost
             logger.warning("twilio: could not check for an earlier conversation (%s).", scrub(exc))
             return False

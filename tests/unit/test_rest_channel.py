@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,6 +27,7 @@ from sanic import Sanic
 
 from bot import fallback
 from bot.config import ROOT, Settings
+from bot.rasa.channels import texts
 from bot.rasa.channels.rest import (
     MAX_MESSAGE_CHARS,
     MAX_REQUEST_BYTES,
@@ -38,7 +37,7 @@ from bot.rasa.channels.rest import (
     ShellInput,
     parse_request,
 )
-from bot.rasa.channels.twilio import ERASED, NOTHING_STORED
+from tests.unit.serving import serve
 
 Sanic.test_mode = True
 FALLBACK = fallback.Fallback(ROOT / "knowledge_base").text()
@@ -71,39 +70,8 @@ def live(channel: RestChannel, handler: Any) -> Iterator[str]:
     """The channel mounted where Rasa mounts it, served on a free loopback port."""
     app = Sanic(f"ruta_rest_test_{uuid.uuid4().hex}")
     app.blueprint(channel.blueprint(handler), url_prefix=f"/webhooks/{channel.url_prefix()}")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    holder: dict[str, Any] = {}
-
-    async def start() -> None:
-        server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-        await server.startup()
-        holder["server"] = server
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert started.wait(10)
-
-    async def stop() -> None:
-        for task in list(channel._background):
-            task.cancel()
-        holder["server"].close()
-
-    try:
-        yield f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-    finally:
-        asyncio.run_coroutine_threadsafe(stop(), loop).result(5)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
+    with serve(app, channel) as base:
+        yield f"{base}/webhooks/rest/webhook"
 
 
 @pytest.fixture
@@ -224,9 +192,9 @@ def test_borrar_erases_like_on_twilio(db: Path, store: SQLTrackerStore) -> None:
         requests.post(url, json={"sender": "a", "message": "hola"}, timeout=10)
         assert rows(db, "a") > 0
         erased = requests.post(url, json={"sender": "a", "message": "BORRAR"}, timeout=10).json()
-        assert erased == [{"recipient_id": "a", "text": ERASED["es"]}] and rows(db, "a") == 0
+        assert erased == [{"recipient_id": "a", "text": texts.say("erased", "es")}] and rows(db, "a") == 0
         again = requests.post(url, json={"sender": "a", "message": "delete"}, timeout=10).json()
-        assert again[0]["text"] == NOTHING_STORED["en"]
+        assert again[0]["text"] == texts.say("nothing_stored", "en")
     assert [m.text for m in handler.received] == ["hola"]  # the erasure request itself is not stored
 
 

@@ -10,7 +10,8 @@ or hung the caller gets an empty list. Here, before Rasa sees anything:
   most ``MAX_SENDER_CHARS`` and a string ``message``: otherwise 400 (413 when too big);
 - a message longer than ``max_message_chars`` (1,600 by default, Twilio's own limit) gets 413
   and is not processed at all;
-- "BORRAR"/"DELETE" erases the conversation exactly as on Twilio (``bot.rasa.erasure``);
+- "BORRAR"/"DELETE" erases the conversation exactly as on Twilio (``bot.rasa.erasure``), and the
+  channel's own sentences are the locales' (``bot.rasa.channels.texts``), as on Twilio;
 - within ``reply_timeout`` seconds the caller gets the bot's messages or, when the assistant
   fails, says nothing or is slower, the same bilingual "try again / emergency numbers" text as
   Twilio (``bot.fallback``, numbers from the content); the message is still processed;
@@ -46,7 +47,7 @@ from sanic.response import HTTPResponse
 from bot import fallback, privacy
 from bot.config import Settings
 from bot.rasa import erasure
-from bot.rasa.channels.twilio import EMPTY, ERASE_FAILED, ERASED, NOTHING_STORED, erase_language
+from bot.rasa.channels import texts
 
 logger = logging.getLogger(__name__)
 
@@ -181,11 +182,11 @@ class RestChannel(RestInput):
 
     async def _answer(self, request: Request, message: RestMessage, on_new_message: OnNewMessage) -> list[dict]:
         """The bot's messages, an erasure confirmation, or the fallback; never an empty list."""
-        language = erase_language(message.text)
+        language = texts.erase_language(message.text)
         if language is not None:
             return [self._reply(message.sender_id, await self._erase(request, message.sender_id, language))]
         if not message.text.strip():
-            return [self._reply(message.sender_id, EMPTY)]
+            return [self._reply(message.sender_id, texts.every_language("empty"))]
         collector = CollectingOutputChannel()
         user_message = UserMessage(
             message.text, collector, message.sender_id, input_channel=self.name(), metadata=message.metadata
@@ -216,8 +217,8 @@ class RestChannel(RestInput):
         except Exception as exc:  # noqa: BLE001 - the person is told it failed, never that it worked
             reason = str(exc) if isinstance(exc, privacy.DatabaseUnavailable) else type(exc).__name__
             logger.error("rest: could not erase a conversation: %s", reason)
-            return ERASE_FAILED[language]
-        return (ERASED if removed else NOTHING_STORED)[language]
+            return texts.say("erase_failed", language)
+        return texts.erased(removed, language)
 
     @staticmethod
     def _reply(sender_id: str, text: str) -> dict[str, Any]:

@@ -133,7 +133,7 @@ def warm_up() -> None:
         from bot.understand.questions import index_for
 
         kb = store().kb
-        classifier()
+        classifier(kb)
         index_for(kb)
         Dialogue(kb).respond(State(), Turn("", "hola"))
     except Exception:  # a broken knowledge base is reported on the first message instead

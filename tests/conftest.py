@@ -26,6 +26,14 @@ def shipped_countries() -> list[str]:
     return sorted(p.stem for p in KB.glob("*.yml") if p.stem not in ("sources", "regional"))
 
 
+@pytest.fixture(scope="session")
+def kb() -> Any:
+    """The shipped knowledge base, loaded once (tests that change content use ``kb_copy``)."""
+    from bot.world import load
+
+    return load(KB)
+
+
 @pytest.fixture()
 def kb_copy(tmp_path: Path) -> Path:
     """A private copy of the shipped knowledge base that a test may edit or break."""

@@ -219,6 +219,11 @@ class Dialogue(Answers, Places):
             rest = self._understood(state, turn, sig)
             if rest.messages and not self._is_fallback(rest, lang):
                 return reply.extend(rest)
+        if state.country is None and sig.fear_of_return:
+            # "si regreso me matan": not being sent back holds everywhere; then which country
+            reply.extend(self._answer(State(**{**state.__dict__, "country": REGIONAL}), "non_refoulement"))
+            reply.slots.update({"country": None, "pending_topic": "asylum", "awaiting": "country"})
+            return reply.extend(self._menu(menus.country_menu(self.kb), state))
         if state.country is None:
             reply.slots.update({"pending_topic": "emergency", "awaiting": "country"})
             return reply.extend(self._menu(menus.country_menu(self.kb), state))
@@ -231,13 +236,17 @@ class Dialogue(Answers, Places):
             rest = self._understood(state, turn, sig)
             if rest.messages and not self._is_fallback(rest, lang) and rest.slots.get("last_topic") != "emergency":
                 return reply.extend(rest)
+        if sig.fear_of_return:
+            return reply.extend(self._answer(state, "asylum"))
         return reply.extend(self._answer(state, "emergency"))
 
     @staticmethod
     def _asks_more(sig: Signals) -> bool:
         """Beside the danger, the message asks something of its own (a topic, a contact, a
-        guarantee): "la mara me busca, ¿cómo pido asilo?" gets both answers."""
-        return bool(sig.topic_words) or sig.contact or sig.guarantee
+        guarantee, a follow-up, a specific question): "la mara me busca, ¿cómo pido asilo?"
+        gets both answers, and so does "¿y en México?" when a danger signal fires on it."""
+        strong = bool(sig.questions) and sig.specific and sig.questions[0].score >= QUESTION_SCORE
+        return bool(sig.topic_words) or sig.contact or sig.guarantee or sig.follow_up or strong
 
     @staticmethod
     def _is_fallback(reply: Reply, language: str) -> bool:

@@ -77,16 +77,20 @@ def read(folded: str) -> str | None:
 LEADING = ("thanks", "greet", "goodbye")
 """Acts that may open a short message with a few words of their own ("gracias de verdad",
 "buenas tardes, una consulta"): the act still answers when nothing else is asked."""
-LEADING_EXTRA_WORDS = 4
+LEADING_EXTRA_WORDS = 6
 
 
 def leading(folded: str) -> str | None:
     """A greeting, thanks or goodbye at the start of a short message, with a short tail."""
+    ack = patterns.matcher(locales.words("acknowledgements"))
+    opened = ack.match(folded) if ack else None  # "ok gracias, lo voy a intentar"
+    start = opened.end() if opened else 0
+    text = folded[start:].lstrip()
     for act, key in ACTS:
         if act not in LEADING:
             continue
         pattern = patterns.matcher(locales.words(key))
-        match = pattern.match(folded) if pattern else None
-        if match and len(folded[match.end() :].split()) <= LEADING_EXTRA_WORDS:
+        match = pattern.match(text) if pattern else None
+        if match and len(text[match.end() :].split()) <= LEADING_EXTRA_WORDS:
             return act
     return None

@@ -1,7 +1,12 @@
 """A classifier for danger the word lists miss, trained on the project's own examples.
 
 Positive examples are the ``emergency`` intent of ``data/nlu`` (every language); negatives are all
-other intents. Character n-grams forgive typos; the class weight and a low threshold favour
+other intents, plus the knowledge base's question phrasings ("y si me dicen que no", "and in
+Mexico?"): thousands of ordinary questions written by editors, which keep the short follow-ups
+and "what if" questions people send apart from conditional threats ("si no pago me matan").
+Phrasings of danger topics, and any phrasing the danger word lists flag, are left out.
+
+Character n-grams forgive typos; the class weight and a low threshold favour
 recall: a false alarm adds one line with the emergency number, a miss can cost a life. It trains
 in about a second, once per process, so a new example is live after a restart without Rasa's
 training run.
@@ -10,14 +15,18 @@ training run.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot.understand import examples, patterns
+from bot.understand import danger, examples, patterns
 
 DANGER_INTENT = "emergency"
+QUESTION_NEGATIVE = "kb_question"
+DANGER_TOPICS = frozenset({"emergency", "special_protection"})
+"""Question entries of these topics (children alone, violence against women) are not negatives."""
 THRESHOLD = 0.4
 """Probability above which a message counts as danger (measured in tests/unit/test_danger.py)."""
 
@@ -49,6 +58,36 @@ class DangerClassifier:
         return self.probability(text) >= self.threshold
 
 
-@lru_cache(maxsize=1)
-def classifier() -> DangerClassifier:
-    return DangerClassifier(examples.load())
+def question_negatives(kb: Any) -> tuple[tuple[str, str], ...]:
+    """The knowledge base's phrasings of questions that are not about danger, as negatives."""
+    pairs = []
+    for file in kb.countries.values():
+        for question in file.questions:
+            if question.topic in DANGER_TOPICS:
+                continue
+            for phrasings in question.ask.languages().values():
+                pairs.extend(
+                    (QUESTION_NEGATIVE, p) for p in phrasings if danger.by_words(patterns.normalise(p)) is None
+                )
+    return tuple(pairs)
+
+
+@lru_cache(maxsize=2)
+def _trained(negatives: tuple[tuple[str, str], ...]) -> DangerClassifier:
+    return DangerClassifier(examples.load() + negatives)
+
+
+_BY_KB: dict[int, tuple[Any, DangerClassifier]] = {}
+
+
+def classifier(kb: Any = None) -> DangerClassifier:
+    """The classifier for one loaded knowledge base (retrained when editors' phrasings change);
+    without one, from ``data/nlu`` alone."""
+    if kb is None:
+        return _trained(())
+    cached = _BY_KB.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        _BY_KB.clear()
+        cached = (kb, _trained(question_negatives(kb)))
+        _BY_KB[id(kb)] = cached
+    return cached[1]

@@ -1,7 +1,8 @@
 """Word lists → one compiled pattern over folded text.
 
 A list entry is a phrase matched as whole words ("gun" is not in "gunther"); an entry ending in
-"*" is a stem ("secuestr*" matches "secuestraron"). Entries are folded the same way messages are,
+"*" is a stem ("secuestr*" matches "secuestraron"); "..." stands for up to four words of any kind
+("dar ... seguro" matches "me van a dar el permiso seguro"). Entries are folded the same way messages are,
 so editors may write them with or without accents.
 """
 
@@ -13,13 +14,16 @@ from functools import lru_cache
 
 from bot.text import fold
 
+GAP = r"(?:\s+\S+){0,4}?\s+"
+"""What "..." in an entry matches: up to four words between its neighbours."""
+
 
 def _piece(entry: str) -> str:
     stem = entry.endswith("*")
-    words = fold(entry[:-1] if stem else entry)
-    if not words:
+    chunks = [fold(c) for c in (entry[:-1] if stem else entry).split("...")]
+    if not all(chunks):
         return ""
-    body = r"\s+".join(re.escape(w) for w in words.split())
+    body = GAP.join(r"\s+".join(re.escape(w) for w in chunk.split()) for chunk in chunks)
     return body + (r"\w*" if stem else "") + r"\b"
 
 

@@ -52,7 +52,7 @@ class QuestionIndex:
         texts: list[str] = []
         for cid, file in kb.countries.items():
             for question in file.questions:
-                for phrasing in [*question.ask.es, *question.ask.en]:
+                for phrasing in (p for texts in question.ask.languages().values() for p in texts):
                     self.rows.append((cid, question.id, question.topic))
                     texts.append(patterns.normalise(phrasing))
         self._aliases = set(kb.country_aliases())

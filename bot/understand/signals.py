@@ -22,6 +22,7 @@ class Signals:
     questions: list[questions.QuestionMatch] = field(default_factory=list)
     contact: bool = False  # asks for a phone, e-mail, address or hours
     guarantee: bool = False  # asks whether they will win
+    fear_of_return: bool = False  # afraid of being sent back ("si regreso me matan"): asylum is the answer
     follow_up: bool = False  # "¿y en Panamá?": the same question for another place
     specific: bool = True  # words beyond a topic and a place: a specific question may be meant
     switch_to: str | None = None  # the language the person asks Ruta to use ("in english please")
@@ -36,7 +37,7 @@ def read(text: str, kb: Any, country: str | None) -> Signals:
     """Every signal of ``text``; ``country`` (the conversation's) scopes the question match."""
     folded = patterns.normalise(text)
     found_danger = danger.by_words(folded)
-    if found_danger is None and classifier().is_danger(text):
+    if found_danger is None and classifier(kb).is_danger(text):
         found_danger = danger.Danger("classifier", "")
     place = where.read(text, kb)
     scope = place.now or country
@@ -54,7 +55,9 @@ def read(text: str, kb: Any, country: str | None) -> Signals:
         switch_to=_switch_to(folded),
         leading_act=acts.leading(folded),
         contact=patterns.has(locales.words("contact_words"), folded),
-        guarantee=patterns.has(locales.words("guarantee_words"), folded),
+        guarantee=patterns.has(locales.words("guarantee_words"), folded)
+        and not patterns.has(locales.words("not_guarantee_words"), folded),
+        fear_of_return=patterns.has(locales.words("fear_of_return"), folded),
         follow_up=patterns.has(locales.words("follow_up_markers"), folded) or folded.startswith(("y ", "and ")),
     )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.understand import danger, examples, patterns
-from bot.understand.danger_model import DangerClassifier, classifier
+from bot.understand.danger_model import DangerClassifier, classifier, question_negatives
+from bot.world import KnowledgeBase
 
 
 def _words(text: str) -> danger.Danger | None:
@@ -35,10 +36,21 @@ def test_words_inside_other_words_do_not_count() -> None:
     assert _words("como pido asilo en mexico") is None
 
 
-def test_every_emergency_example_is_caught_by_words_or_classifier() -> None:
-    model = classifier()
+def test_every_emergency_example_is_caught_by_words_or_classifier(kb: KnowledgeBase) -> None:
+    model = classifier(kb)  # as served: the knowledge base's question phrasings are negatives too
     missed = [t for i, t in examples.load() if i == "emergency" and not (_words(t) or model.is_danger(t))]
     assert not missed, missed
+
+
+def test_ordinary_questions_teach_the_classifier_what_is_not_danger(kb: KnowledgeBase) -> None:
+    """Follow-ups and "what if" questions look like conditional threats to the examples alone."""
+    negatives = question_negatives(kb)
+    assert len(negatives) > 1000
+    assert not any(danger.by_words(patterns.normalise(t)) for _, t in negatives)
+    served = classifier(kb)
+    follow_ups = ["and mexico?", "y si me voy para guatemala?", "and if i go to mexico"]
+    assert sum(served.is_danger(t) for t in follow_ups) < sum(classifier().is_danger(t) for t in follow_ups)
+    assert served.is_danger("si no le pago a la mara me matan")
 
 
 def test_classifier_recall_on_held_out_examples() -> None:

@@ -3,17 +3,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot import menus
 from bot.dialogue import Dialogue, Reply, State, Turn
-from bot.world import KnowledgeBase, load
-from tests.conftest import KB
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load(KB)
+from bot.world import KnowledgeBase
 
 
 def _text(reply: Reply) -> str:

@@ -6,13 +6,7 @@ import pytest
 
 from bot.understand import acts, patterns, topics, where, who
 from bot.understand.questions import QuestionIndex, tail_sentences
-from bot.world import KnowledgeBase, load
-from tests.conftest import KB
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load(KB)
+from bot.world import KnowledgeBase
 
 
 @pytest.mark.parametrize(

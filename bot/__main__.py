@@ -54,16 +54,16 @@ def _kb_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _sms_measures(kb: object, settings: Settings) -> list:
-    from bot import sms_fit
+    from bot import sms_report
 
-    return sms_fit.measure(kb, settings.sms_segments, settings.sms_gsm7, dated_years=settings.dated_years)
+    return sms_report.measure(kb, settings.sms_segments, settings.sms_gsm7, dated_years=settings.dated_years)
 
 
 def _sms_warnings(kb: object, settings: Settings) -> list[str]:
     """Summaries that cannot arrive in one SMS of RUTA_SMS_SEGMENTS: warned, never refused."""
-    from bot import sms_fit
+    from bot import sms_report
 
-    return sms_fit.warnings(_sms_measures(kb, settings), settings.sms_segments)
+    return sms_report.warnings(_sms_measures(kb, settings), settings.sms_segments)
 
 
 def _kb_report(args: argparse.Namespace, settings: Settings) -> int:
@@ -74,16 +74,16 @@ def _kb_report(args: argparse.Namespace, settings: Settings) -> int:
     if kb is None:
         return 1
     built = report.build(kb, stale_months=months)
-    from bot import sms_fit
+    from bot import sms_report
 
     measures = _sms_measures(kb, settings)
     if args.json:
-        data = {**built.as_json(), "sms": sms_fit.as_json(measures, settings.sms_segments)}
+        data = {**built.as_json(), "sms": sms_report.as_json(measures, settings.sms_segments)}
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(report.render_text(built, months))
         print()
-        print(sms_fit.render_text(measures, settings.sms_segments))
+        print(sms_report.render_text(measures, settings.sms_segments))
     return 0
 
 

@@ -40,7 +40,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("understanding: what a message says", ("bot.language", "bot.understand", "bot.nlu", "bot.nlu.entities")),
     (
         "dialogue: what to say back, in each channel's shape",
-        ("bot.menus", "bot.dialogue", "bot.sms_fit", "bot.fallback"),
+        ("bot.menus", "bot.dialogue", "bot.sms_fit", "bot.sms_report", "bot.fallback"),
     ),
     ("edges: Rasa (bot.rasa, actions) and the command line", ("actions", "bot.rasa", "bot.doctor", "bot.__main__")),
 )

@@ -13,6 +13,7 @@ from bot.dialogue.places import Places
 from bot.dialogue.state import Reply, State, Turn
 from bot.kb import REGIONAL_TOPICS
 from bot.understand import signals as read_signals
+from bot.understand import topics
 from bot.understand.questions import REGIONAL, QuestionMatch
 from bot.understand.signals import Signals
 from bot.understand.topics import REGIONAL_TO_TOPIC, TOPIC_INTENTS
@@ -167,7 +168,7 @@ class Dialogue(Answers, Places):
         asilo en México") gets the topic's own answer."""
         if not sig.specific:
             return None
-        named = set(sig.topic_words) - {"asylum"}  # asylum is the frame of most questions, not a topic of its own
+        named = topics.asked(sig.topic_words) - {"asylum"}  # asylum frames most questions; not a topic of its own
         for candidate in sig.questions:
             if candidate.score < QUESTION_SCORE:
                 return None

@@ -34,8 +34,31 @@ REGIONAL_TO_TOPIC = {
 """After a regional answer, the country topic to offer once the country is known."""
 
 
+BACKGROUND = {"asylum": 0.4, "documents": 0.6, "returnees_idp": 0.6}
+"""Topics that usually say who the person is rather than what they ask, with the share of their
+weight they keep when a topic of a higher tier is named too: "doctor para refugiados", "trabajo
+para deportados", "escuela sin papeles" ask about health, work and school. Asylum frames almost
+every question, so it yields even to documents ("qué papeles me dan si pido refugio")."""
+
+
+def _background(result: dict[str, float]) -> dict[str, float]:
+    """Each background topic yields to any named topic of a higher tier (a lower discount)."""
+    tier = {topic: BACKGROUND.get(topic, 1.0) for topic in result}
+    highest = max(tier.values(), default=1.0)
+    return {topic: weight * (tier[topic] if highest > tier[topic] else 1.0) for topic, weight in result.items()}
+
+
+def asked(found: dict[str, float]) -> set[str]:
+    """The topics a message asks about: those of the highest tier it names."""
+    if not found:
+        return set()
+    top = max(BACKGROUND.get(topic, 1.0) for topic in found)
+    return {topic for topic in found if BACKGROUND.get(topic, 1.0) == top}
+
+
 def scores(text: str) -> dict[str, float]:
-    """Topic → weight: each matched word counts its length in words; the tail counts double."""
+    """Topic → weight: each matched word counts its length in words; the tail counts double;
+    background topics (:data:`BACKGROUND`) yield to the topic asked about."""
     lists = locales.words("topics")
     whole = patterns.normalise(text)
     tail = patterns.normalise(tail_sentences(text))
@@ -48,7 +71,7 @@ def scores(text: str) -> dict[str, float]:
             weight += sum(len(m.group().split()) for m in patterns.find(entries, tail))
         if weight:
             result[topic] = float(weight)
-    return result
+    return _background(result)
 
 
 def best(text: str) -> str | None:

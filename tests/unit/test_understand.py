@@ -76,3 +76,19 @@ def test_question_index_scores_the_closest_phrasing(kb: KnowledgeBase) -> None:
     phrasing = kb.question(country, qid).ask.es[0]
     best = index.match(phrasing, country)[0]
     assert best.question == qid and best.score > 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("hay doctor gratis para los que no tenemos papeles", "health"),
+        ("trabajo para deportados", "work_permit"),
+        ("puedo trabajar si ya pedi asilo", "work_permit"),
+        ("que papeles me dan si pido refugio", "documents"),
+        ("como pido asilo", "asylum"),
+    ],
+)
+def test_background_topics_yield_to_what_is_asked(text: str, topic: str) -> None:
+    found = topics.scores(text)
+    assert max(found, key=found.get) == topic, found
+    assert topics.asked(found) == {topic}

@@ -168,7 +168,8 @@ class Dialogue(Answers, Places):
         asilo en México") gets the topic's own answer."""
         if not sig.specific:
             return None
-        named = topics.asked(sig.topic_words) - {"asylum"}  # asylum frames most questions; not a topic of its own
+        # only a service topic ("trabajar") rules questions out; background ones ("papeles", "asilo") do not
+        named = {t for t in topics.asked(sig.topic_words) if t not in topics.BACKGROUND}
         for candidate in sig.questions:
             if candidate.score < QUESTION_SCORE:
                 return None

@@ -76,7 +76,8 @@ class Places:
         """Only a country or a town: finish what waited for it, follow up, or look up places."""
         if state.awaiting == "town" and sig.where.town:
             return self.nearest(state, Turn("inform_town", turn.text, city=sig.where.town))
-        if sig.where.now is None and sig.where.town is None:
+        going = sig.follow_up and sig.where.destination is not None  # "¿y si me voy para Guatemala?"
+        if sig.where.now is None and sig.where.town is None and not going:
             # only an origin or a destination: which country the person is in is still unknown
             if state.country is None:
                 return self.change_country(state, turn)

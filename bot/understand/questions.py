@@ -19,8 +19,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from bot.understand import patterns
 
 REGIONAL = "regional"
-REGIONAL_LEAD = 0.05
-"""With no country known, a regional phrasing this much less similar still wins: it answers now."""
+REGIONAL_LEAD = 0.1
+"""With no country known, a question the regional file answers wins over one this much more
+similar that only a country answers: it is answered now instead of after "which country?"."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class QuestionIndex:
                     self.rows.append((cid, question.id, question.topic))
                     texts.append(patterns.normalise(phrasing))
         self._aliases = set(kb.country_aliases())
+        self.regional_ids = {qid for cid, qid, _ in self.rows if cid == REGIONAL}
         self.groups = [row for i, row in enumerate(self.rows) if i == 0 or row != self.rows[i - 1]]
         self.starts = np.array([i for i, row in enumerate(self.rows) if i == 0 or row != self.rows[i - 1]], dtype=int)
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1)
@@ -118,8 +120,8 @@ class QuestionIndex:
         best: dict[str, QuestionMatch] = {}
         for (cid, qid), (score, topic) in self.scores(text).items():
             bonus = 0.01 if cid in (country, REGIONAL) else 0.0
-            if country is None and cid == REGIONAL:
-                bonus = REGIONAL_LEAD
+            if country is None and qid in self.regional_ids:
+                bonus = REGIONAL_LEAD  # the region's file answers it now, whichever file asks it best
             current = best.get(qid)
             if current is None or score + bonus > current.score:
                 best[qid] = QuestionMatch(cid, qid, topic, score + bonus)

@@ -118,7 +118,10 @@ class Dialogue(Answers, Places):
         if question is not None:
             return self._answer_question(state, question)
         if topic == "nearest" or (topic is None and turn.intent == "nearest_office"):
-            return self.nearest(state, Turn("nearest_office", turn.text, city=sig.where.town or turn.city))
+            city = sig.where.town or turn.city
+            if city is None and sig.where.now:  # "nearest office, i'm in belmopan": that country's places
+                state = State(**{**state.__dict__, "awaiting": "town"})
+            return self.nearest(state, Turn("nearest_office", turn.text, city=city))
         if topic in REGIONAL_TOPICS:
             return self._answer(State(**{**state.__dict__, "country": REGIONAL}), topic).extend(
                 Reply(slots={"country": state.country})

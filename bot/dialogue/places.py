@@ -110,7 +110,14 @@ class Places:
         if turn.lat is not None and turn.lon is not None:
             result = lookup.lookup(self.kb, lat=turn.lat, lon=turn.lon, serves=serves)
         elif turn.city or (turn.intent == "inform_town" and turn.text.strip()):
-            result = lookup.lookup(self.kb, town=turn.city or turn.text, serves=serves)
+            town = turn.city or turn.text
+            result = lookup.lookup(self.kb, town=town, serves=serves)
+            if state.country and (result.home != state.country or result.status == "ambiguous"):
+                # a name shared across borders ("Monterrey" is also in Honduras): the country the
+                # conversation is in decides, when it has a town of that name
+                local = lookup.lookup(self.kb, town=town, country=state.country, serves=serves)
+                if local.status not in ("unknown_town", "ambiguous"):
+                    result = local
         elif state.awaiting == "town" and state.country and turn.intent in ("inform_country", "nearest_office"):
             result = lookup.lookup(self.kb, country=state.country, serves=serves)
         else:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.language import EN_WORDS, ES_WORDS
+from bot.language import lexicon_words
 from bot.text import fold
 from bot.world import KnowledgeBase
 
@@ -119,7 +119,7 @@ NUMBER_WORDS = {
 }
 _DIGITS = re.compile(r"(?<![\d.,])(\d{1,2})(?![\d,]|\.\d)")
 _SHORT_ALIAS_STOP = {"pa", "el", "la", "es", "en", "me", "mi", "si", "no", "se", "de", "un"}
-_COMMON_WORDS = ES_WORDS | EN_WORDS
+_COMMON_WORDS = lexicon_words()  # every locale's detection lexicon
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
+from bot import language, locales
 from bot.language import decide
+from tests.conftest import country_stub
 
 CASES = Path(__file__).resolve().parent.parent / "data" / "language_short_messages.yml"
 
@@ -41,3 +44,19 @@ def test_first_message_decides_and_ambiguous_defaults_to_spanish() -> None:
     assert decide("hi", None) == "en"
     assert decide("ok", None) == "es"
     assert decide("How do I apply for asylum in Mexico?", None) == "en"
+
+
+def test_the_word_lists_are_the_locales_and_the_country_names_the_knowledge_base(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lexicon = language.lexicon()
+    assert lexicon.languages == locales.languages()
+    assert lexicon.switch["english"] == "en" and lexicon.switch["castellano"] == "es"
+    assert "necesito" in lexicon.grammar["es"] and "the" in lexicon.words["en"]
+    assert {"el", "salvador", "costa", "rica", "belice", "belize"} <= language.country_words()
+    assert language.detect("Zémbla").language == "es"  # an accent marks Spanish, outside a country's name
+    stub = country_stub("belize") | {"country": "zembla", "name": {"es": "Zémbla", "en": "South Zembla"}}
+    (kb_copy / "zembla.yml").write_text(yaml.safe_dump(stub, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("RUTA_KB_PATH", str(kb_copy))
+    assert {"zembla", "south"} <= language.country_words()  # a new country file: no code change
+    assert language.detect("Zémbla").language is None  # now a country's name, like "Panamá"

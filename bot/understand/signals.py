@@ -78,5 +78,7 @@ def _switch_to(folded: str) -> str | None:
 
 def _specific(words: list[str], place: where.Where) -> list[str]:
     """Specific words minus the words of the places named (a town alone is not a question)."""
-    named = {w for mention in place.mentions for w in patterns.normalise(mention.name).split()}
+    named = {
+        w for mention in place.mentions for w in patterns.normalise(f"{mention.name} {mention.typed}").split()
+    }
     return [w for w in words if w not in named]

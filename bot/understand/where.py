@@ -34,6 +34,7 @@ class Mention:
     name: str
     role: str  # "now", "from", "to" or "" (unmarked)
     strength: int  # 3 explicit marker, 2 returnee/plain preposition, 1 unmarked town, 0 unmarked
+    typed: str = ""  # the words as written ("tegus" for Tegucigalpa), folded
 
 
 @dataclass
@@ -136,7 +137,7 @@ def read(text: str, kb: object) -> Where:
         inside_country = any(a <= index < b for a, b in country_spans)
         if index >= 0 and not inside_country and typed not in kb.country_aliases():  # type: ignore[attr-defined]
             role, strength = _role(folded, index)
-            where.mentions.append(Mention(town.country, index, "town", town.name, role, strength or 1))
+            where.mentions.append(Mention(town.country, index, "town", town.name, role, strength or 1, typed))
         found_name = next((n for n in names if n in fold(remaining)), None)
         if found_name is None:
             break

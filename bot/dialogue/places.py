@@ -112,7 +112,7 @@ class Places:
         elif turn.city or (turn.intent == "inform_town" and turn.text.strip()):
             town = turn.city or turn.text
             result = lookup.lookup(self.kb, town=town, serves=serves)
-            if state.country and (result.home != state.country or result.status == "ambiguous"):
+            if state.country and result.status != "ambiguous" and result.home != state.country:
                 # a name shared across borders ("Monterrey" is also in Honduras): the country the
                 # conversation is in decides, when it has a town of that name
                 local = lookup.lookup(self.kb, town=town, country=state.country, serves=serves)

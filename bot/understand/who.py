@@ -73,6 +73,7 @@ def read(folded: str) -> Who:
     found = age_in(folded)
     age = found[0] if found else None
     child_word = patterns.has(locales.words("child_words"), folded)
-    alone = patterns.has(locales.words("alone_words"), folded)
+    only = patterns.matcher(locales.words("only_phrases"))  # "solo quiero saber": "only", not "alone"
+    alone = patterns.has(locales.words("alone_words"), only.sub(" ", folded) if only else folded)
     parent = patterns.has(locales.words("parent_markers"), folded)
     return Who(age=age, child=child_word or (age is not None and age < ADULT_AGE), alone=alone, parent=parent)

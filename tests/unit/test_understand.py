@@ -92,3 +92,16 @@ def test_background_topics_yield_to_what_is_asked(text: str, topic: str) -> None
     found = topics.scores(text)
     assert max(found, key=found.get) == topic, found
     assert topics.asked(found) == {topic}
+
+
+@pytest.mark.parametrize(
+    ("text", "child_alone"),
+    [
+        ("si mis hijos pueden entrar a la escuela porque no tenemos papeles todavia solo la cita", False),
+        ("solo quiero saber si mis hijos pueden estudiar", False),
+        ("tengo 14 y vine solo a mexico", True),
+        ("cuantos años hay que tener para pedir asilo uno solo? tengo 15", True),
+    ],
+)
+def test_solo_meaning_only_is_not_travelling_alone(text: str, child_alone: bool) -> None:
+    assert who.read(patterns.normalise(text)).child_alone is child_alone

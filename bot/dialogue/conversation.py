@@ -14,7 +14,7 @@ from bot.dialogue.state import Reply, State, Turn
 from bot.kb import REGIONAL_TOPICS
 from bot.understand import signals as read_signals
 from bot.understand import topics
-from bot.understand.questions import REGIONAL, QuestionMatch
+from bot.understand.questions import GENERAL, REGIONAL, QuestionMatch
 from bot.understand.signals import Signals
 from bot.understand.topics import REGIONAL_TO_TOPIC, TOPIC_INTENTS
 from bot.world import KnowledgeBase
@@ -174,8 +174,8 @@ class Dialogue(Answers, Places):
         # only a service topic ("trabajar") rules questions out; background ones ("papeles", "asilo") do not
         named = {t for t in topics.asked(sig.topic_words) if t not in topics.BACKGROUND}
         for candidate in sig.questions:
-            if candidate.score < QUESTION_SCORE:
-                return None
+            if candidate.score < QUESTION_SCORE or candidate.country == GENERAL:
+                return None  # too far from every question, or closest to a general way of asking
             topic = REGIONAL_TO_TOPIC.get(candidate.topic, candidate.topic)
             if named and topic not in named and candidate.score < QUESTION_SCORE + OFF_TOPIC_MARGIN:
                 continue  # "puedo trabajar si ya pedí asilo" is about work: not the asylum deadline

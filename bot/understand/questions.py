@@ -19,6 +19,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from bot.understand import patterns
 
 REGIONAL = "regional"
+GENERAL = "general"
+"""Pseudo-country of the general ways of asking about a topic (the trained topic intents'
+examples): when one of them is the closest phrasing, the message asks the topic itself."""
+GENERAL_MAX_WORDS = 10
+"""Longer training examples often carry a specific question inside a story; only short ones compete."""
 REGIONAL_LEAD = 0.1
 """With no country known, a question the regional file answers wins over one this much more
 similar that only a country answers: it is answered now instead of after "which country?"."""
@@ -48,7 +53,8 @@ def tail_sentences(text: str, keep: int = 2) -> str:
 class QuestionIndex:
     """All phrasings of all question entries of one knowledge base."""
 
-    def __init__(self, kb: Any):
+    def __init__(self, kb: Any, general: tuple[tuple[str, str], ...] = ()):
+        """``general``: (topic, example) pairs, the general ways of asking about each topic."""
         self.rows: list[tuple[str, str, str]] = []  # (country, question id, topic)
         texts: list[str] = []
         for cid, file in kb.countries.items():
@@ -56,6 +62,10 @@ class QuestionIndex:
                 for phrasing in (p for texts in question.ask.languages().values() for p in texts):
                     self.rows.append((cid, question.id, question.topic))
                     texts.append(patterns.normalise(phrasing))
+        for topic, example in sorted(general):
+            if len(example.split()) <= GENERAL_MAX_WORDS:
+                self.rows.append((GENERAL, f"topic:{topic}", topic))
+                texts.append(patterns.normalise(example))
         self._aliases = set(kb.country_aliases())
         self.regional_ids = {qid for cid, qid, _ in self.rows if cid == REGIONAL}
         self.groups = [row for i, row in enumerate(self.rows) if i == 0 or row != self.rows[i - 1]]
@@ -115,7 +125,9 @@ class QuestionIndex:
         Countries share question ids ("wait_time", "appeal"), so every file's phrasings teach how
         a question is asked; which file answers it is decided afterwards (the country's own entry,
         else the regional one). ``country`` only breaks ties in favour of the person's country.
-        General ways of asking about a topic compete under the pseudo-country :data:`GENERAL`.
+        General ways of asking about a topic (the trained intents' short examples) compete under
+        the pseudo-country :data:`GENERAL`: "qué documentos dan a los refugiados" is closest to
+        one of them, so no question entry answers it and the topic's own answer does.
         """
         best: dict[str, QuestionMatch] = {}
         for (cid, qid), (score, topic) in self.scores(text).items():
@@ -136,6 +148,10 @@ def index_for(kb: Any) -> QuestionIndex:
     cached = _INDEXES.get(id(kb))
     if cached is None or cached[0] is not kb:
         _INDEXES.clear()
-        cached = (kb, QuestionIndex(kb))
+        from bot.understand import examples
+        from bot.understand.topics import TOPIC_INTENTS
+
+        general = tuple((TOPIC_INTENTS[i], t) for i, t in examples.load() if i in TOPIC_INTENTS)
+        cached = (kb, QuestionIndex(kb, general))
         _INDEXES[id(kb)] = cached
     return cached[1]

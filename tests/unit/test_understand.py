@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.understand import acts, patterns, topics, where, who
-from bot.understand.questions import QuestionIndex, tail_sentences
+from bot.understand.questions import GENERAL, QuestionIndex, tail_sentences
 from bot.world import KnowledgeBase
 
 
@@ -105,3 +105,10 @@ def test_background_topics_yield_to_what_is_asked(text: str, topic: str) -> None
 )
 def test_solo_meaning_only_is_not_travelling_alone(text: str, child_alone: bool) -> None:
     assert who.read(patterns.normalise(text)).child_alone is child_alone
+
+
+def test_a_general_way_of_asking_a_topic_beats_a_near_question(kb: KnowledgeBase) -> None:
+    """General phrasings compete: the topic's own answer is right for a general question."""
+    index = QuestionIndex(kb, (("documents", "que documentos dan a los refugiados"),))
+    assert index.match("que documentos les dan a los refugiados en honduras", "honduras")[0].country == GENERAL
+    assert QuestionIndex(kb).match("que documentos les dan a los refugiados en honduras", "honduras")[0].country != GENERAL

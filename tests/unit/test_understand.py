@@ -109,6 +109,7 @@ def test_solo_meaning_only_is_not_travelling_alone(text: str, child_alone: bool)
 
 def test_a_general_way_of_asking_a_topic_beats_a_near_question(kb: KnowledgeBase) -> None:
     """General phrasings compete: the topic's own answer is right for a general question."""
+    message = "que documentos les dan a los refugiados en honduras"
     index = QuestionIndex(kb, (("documents", "que documentos dan a los refugiados"),))
-    assert index.match("que documentos les dan a los refugiados en honduras", "honduras")[0].country == GENERAL
-    assert QuestionIndex(kb).match("que documentos les dan a los refugiados en honduras", "honduras")[0].country != GENERAL
+    assert index.match(message, "honduras")[0].country == GENERAL
+    assert QuestionIndex(kb).match(message, "honduras")[0].country != GENERAL

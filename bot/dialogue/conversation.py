@@ -171,8 +171,9 @@ class Dialogue(Answers, Places):
         asilo en México") gets the topic's own answer."""
         if not sig.specific:
             return None
-        # only a service topic ("trabajar") rules questions out; background ones ("papeles", "asilo") do not
-        named = {t for t in topics.asked(sig.topic_words) if t not in topics.BACKGROUND}
+        # what is asked ("trabajar", "para mujeres") rules out questions of other topics; the words that
+        # mostly describe a situation ("sin papeles", "pedí asilo", "deportado") do not
+        named = {t for t in topics.asked(sig.topic_words) if topics.BACKGROUND.get(t, 1.0) > topics.SITUATION}
         for candidate in sig.questions:
             if candidate.score < QUESTION_SCORE or candidate.country == GENERAL:
                 return None  # too far from every question, or closest to a general way of asking

@@ -34,11 +34,16 @@ REGIONAL_TO_TOPIC = {
 """After a regional answer, the country topic to offer once the country is known."""
 
 
-BACKGROUND = {"asylum": 0.4, "documents": 0.6, "returnees_idp": 0.6}
+BACKGROUND = {"asylum": 0.4, "documents": 0.6, "returnees_idp": 0.6, "special_protection": 0.8}
 """Topics that usually say who the person is rather than what they ask, with the share of their
 weight they keep when a topic of a higher tier is named too: "doctor para refugiados", "trabajo
-para deportados", "escuela sin papeles" ask about health, work and school. Asylum frames almost
+para deportados", "escuela sin papeles", "albergue para mujeres" ask about health, work, school
+and shelter (a group's protection yields to the service asked for). Asylum frames almost
 every question, so it yields even to documents ("qué papeles me dan si pido refugio")."""
+
+SITUATION = 0.6
+"""Background topics at or below this share mostly describe the person's situation ("sin papeles",
+"ya pedí asilo", "me deportaron"): they never rule a question entry out."""
 
 
 def _background(result: dict[str, float]) -> dict[str, float]:

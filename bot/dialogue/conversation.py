@@ -110,7 +110,10 @@ class Dialogue(Answers, Places):
             reply = Reply().say("no_guarantee", lang)
             return reply.extend(self._answer_or_ask(state, "legal_aid"))
         if sig.where.mentions and not sig.topic_words and not sig.specific:
-            return self._place_named(state, turn, sig)  # "im in guatemala": only a place
+            placed = self._place_named(state, turn, sig)  # "im in guatemala": only a place
+            if sig.leading_act == "greet":  # "saludos desde Honduras": say hello first
+                return Reply().say("greet", lang).extend(placed)
+            return placed
         question = self._question(sig, state)
         topic = self._topic(sig, turn)
         if sig.contact and (question is None or question.score < CONTACT_OVER_QUESTION):

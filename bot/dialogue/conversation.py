@@ -12,6 +12,7 @@ from bot.dialogue.answers import Answers
 from bot.dialogue.places import Places
 from bot.dialogue.state import Reply, State, Turn
 from bot.kb import REGIONAL_TOPICS
+from bot.text import fold
 from bot.understand import signals as read_signals
 from bot.understand import topics
 from bot.understand.questions import GENERAL, REGIONAL, QuestionMatch
@@ -78,7 +79,22 @@ class Dialogue(Answers, Places):
         alert = int(state.alert or 0) if str(state.alert or "").isdigit() else 0
         if alert > 0:
             return reply.extend(self._in_alert(state, turn, sig, alert))
-        return reply.extend(self._understood(state, turn, sig))
+        answered = self._understood(state, turn, sig)
+        if "country" in reply.slots and answered.slots.get("country", now) == now:
+            answered = self._say_country(state, answered)
+        return reply.extend(answered)
+
+    def _say_country(self, state: State, answered: Reply) -> Reply:
+        """An answer for a country the person only implied ("ando en huehue", "la COMAR") names it
+        first, so a misread place is seen at once; answers that already name it stay as they are."""
+        said = "\n".join(m["text"] for m in answered.messages)
+        if not (answered.slots.get("last_question") or answered.slots.get("last_topic")) or not said:
+            return answered
+        file = self.kb.countries.get(state.country or "")
+        names = [file.name.get(lang) for lang in locales.languages()] if file else []
+        if not names or any(fold(n) in fold(said) for n in names):
+            return answered
+        return Reply().text(f"{self._country_name(state)}:").extend(answered)
 
     def _in_alert(self, state: State, turn: Turn, sig: Signals, alert: int) -> Reply:
         """The turns after a danger message: the emergency line stays first, and a message that
@@ -115,7 +131,7 @@ class Dialogue(Answers, Places):
                 return Reply().say("greet", lang).extend(placed)
             return placed
         question = self._question(sig, state)
-        topic = self._topic(sig, turn)
+        topic = self._topic(sig, turn) or self._general_topic(sig)
         if sig.contact and (question is None or question.score < CONTACT_OVER_QUESTION):
             return self._contact(state, topic, sig.where.town, turn.text)
         if question is not None:
@@ -186,6 +202,14 @@ class Dialogue(Answers, Places):
             owner = self._owner(candidate.question, state.country)
             if owner is not None or state.country is None:
                 return QuestionMatch(owner or candidate.country, candidate.question, candidate.topic, candidate.score)
+        return None
+
+    @staticmethod
+    def _general_topic(sig: Signals) -> str | None:
+        """The topic of the closest general way of asking, when nothing else names one ("¿es gratis?")."""
+        best = sig.questions[0] if sig.questions else None
+        if best is not None and best.country == GENERAL and best.score >= QUESTION_SCORE:
+            return best.topic
         return None
 
     def _topic(self, sig: Signals, turn: Turn) -> str | None:

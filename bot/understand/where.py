@@ -127,6 +127,7 @@ def read(text: str, kb: object) -> Where:
         where.mentions.append(Mention(country, start, "country", name, role, strength))
         country_spans.append((start, start + len(name)))
     remaining = text
+    not_towns = {fold(w) for w in locales.words("not_towns")}
     for _ in range(MAX_TOWNS):  # every town named, not only the longest ("...la estación en Tapachula")
         town = kb.gazetteer.find_in_text(remaining)  # type: ignore[attr-defined]
         if town is None:
@@ -135,7 +136,8 @@ def read(text: str, kb: object) -> Where:
         typed = next((n for n in names if re.search(rf"\b{re.escape(n)}\b", folded)), None)
         index = folded.find(typed) if typed else -1
         inside_country = any(a <= index < b for a, b in country_spans)
-        if index >= 0 and not inside_country and typed not in kb.country_aliases():  # type: ignore[attr-defined]
+        common = typed in not_towns  # "en la frontera" is the border, not Frontera (Coahuila)
+        if index >= 0 and not inside_country and not common and typed not in kb.country_aliases():  # type: ignore[attr-defined]
             role, strength = _role(folded, index)
             where.mentions.append(Mention(town.country, index, "town", town.name, role, strength or 1, typed))
         found_name = next((n for n in names if n in fold(remaining)), None)

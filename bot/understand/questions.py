@@ -38,13 +38,21 @@ class QuestionMatch:
 
 
 def tail_sentences(text: str, keep: int = 2) -> str:
-    """The last sentences of a message (or its last 20 words when nothing marks sentences)."""
-    parts = [
-        p
-        for p in re.split(r"(?<=[.?!¿\n])\s*|\s+(?:pero|but|entonces|so|mi pregunta es|my question is)\s+", text)
-        if p and p.strip()
-    ]
+    """The last sentences of a message (or its last 20 words when nothing marks sentences).
+
+    A closing question with words of its own is the tail by itself ("...me quieren despedir.
+    ¿Cómo lo renuevo?"); one made only of plain words ("¿Qué le puedo decir?") takes the
+    sentence before it, where the question really is."""
+    marks = r"(?<=[.?!\n])\s*|\s*(?=¿)|\s+(?:pero|but|entonces|so|mi pregunta es|my question is)\s+"
+    parts = [p for p in re.split(marks, text) if p and re.search(r"\w", p)]  # a lone "¿" is not a sentence
     if len(parts) > 1:
+        last = parts[-1]
+        if last.lstrip().startswith("¿") or last.rstrip().endswith("?"):
+            from bot import locales
+
+            plain = set(locales.words("stopwords")) | set(locales.words("greetings")) | set(locales.words("thanks"))
+            if any(w not in plain for w in patterns.normalise(last).split()):
+                return last
         return " ".join(parts[-keep:])
     words = text.split()
     return " ".join(words[-20:])

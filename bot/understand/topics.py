@@ -61,22 +61,29 @@ def asked(found: dict[str, float]) -> set[str]:
     return {topic for topic in found if BACKGROUND.get(topic, 1.0) == top}
 
 
+def _weights(lists: dict[str, list[str]], folded: str) -> dict[str, float]:
+    """Topic → words matched in ``folded`` (each match counts its length in words)."""
+    found = {
+        topic: sum(len(m.group().split()) for m in patterns.find(entries, folded))
+        for topic, entries in lists.items()
+        if entries
+    }
+    return {topic: float(weight) for topic, weight in found.items() if weight}
+
+
 def scores(text: str) -> dict[str, float]:
-    """Topic → weight: each matched word counts its length in words; the tail counts double;
-    background topics (:data:`BACKGROUND`) yield to the topic asked about."""
+    """Topic → weight: each matched word counts its length in words; the tail (where the
+    question usually is) counts again; within each part, background topics (:data:`BACKGROUND`)
+    yield to the topic asked about, so "está en un albergue ... ¿a dónde va para pedir refugio?"
+    is about asylum."""
     lists = locales.words("topics")
     whole = patterns.normalise(text)
     tail = patterns.normalise(tail_sentences(text))
-    result: dict[str, float] = {}
-    for topic, entries in lists.items():
-        if not entries:
-            continue
-        weight = sum(len(m.group().split()) for m in patterns.find(entries, whole))
-        if tail != whole:
-            weight += sum(len(m.group().split()) for m in patterns.find(entries, tail))
-        if weight:
-            result[topic] = float(weight)
-    return _background(result)
+    result = _background(_weights(lists, whole))
+    if tail != whole:
+        for topic, weight in _background(_weights(lists, tail)).items():
+            result[topic] = result.get(topic, 0.0) + weight
+    return result
 
 
 def best(text: str) -> str | None:

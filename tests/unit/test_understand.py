@@ -113,3 +113,15 @@ def test_a_general_way_of_asking_a_topic_beats_a_near_question(kb: KnowledgeBase
     index = QuestionIndex(kb, (("documents", "que documentos dan a los refugiados"),))
     assert index.match(message, "honduras")[0].country == GENERAL
     assert QuestionIndex(kb).match(message, "honduras")[0].country != GENERAL
+
+
+def test_the_closing_question_is_the_tail_unless_it_says_nothing() -> None:
+    story = "Llegué en 2021 y me dieron el carné, pero en el trabajo me quieren despedir."
+    assert tail_sentences(f"{story} ¿Cómo lo renuevo?") == "¿Cómo lo renuevo?"
+    asked = tail_sentences("Está en un albergue. No sabe a dónde ir para pedir refugio. ¿Qué le puedo decir?")
+    assert "pedir refugio" in asked
+
+
+def test_a_question_in_the_tail_outweighs_the_story_s_service_words() -> None:
+    found = topics.scores("Está en un albergue con su niña. No sabe a dónde ir para pedir refugio. ¿Qué le digo?")
+    assert max(found, key=found.get) == "asylum", found

@@ -35,7 +35,7 @@ def store() -> KnowledgeStore:
     """The process's knowledge store, started on first use (no work at import time)."""
     global _store
     if _store is None:
-        _store = KnowledgeStore(settings().kb_path)
+        _store = KnowledgeStore(settings().kb_path, prepare=prepare_matchers)
         _store.watch()
     return _store
 
@@ -122,6 +122,16 @@ class RutaAction(Action, abc.ABC):
         return events + dispatch(reply, dispatcher)
 
 
+def prepare_matchers(kb: Any) -> None:
+    """Train the danger classifier and index the question phrasings of a newly loaded knowledge
+    base, before it serves: seconds of work that would otherwise fall on a person's message."""
+    from bot.understand.danger_model import classifier
+    from bot.understand.questions import index_for
+
+    classifier(kb)
+    index_for(kb)
+
+
 def warm_up() -> None:
     """Load the knowledge base and train the matchers before the first message arrives.
 
@@ -129,12 +139,7 @@ def warm_up() -> None:
     timeouts; a background thread keeps the server's start-up itself fast.
     """
     try:
-        from bot.understand.danger_model import classifier
-        from bot.understand.questions import index_for
-
-        kb = store().kb
-        classifier(kb)
-        index_for(kb)
+        kb = store().kb  # loading it prepares the matchers (prepare_matchers)
         Dialogue(kb).respond(State(), Turn("", "hola"))
     except Exception:  # a broken knowledge base is reported on the first message instead
         logger.exception("Warm-up failed")

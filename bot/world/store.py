@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.kb.loader import KBError
@@ -33,9 +34,14 @@ def _fingerprint(root: Path) -> tuple:
 class KnowledgeStore:
     """Holds the knowledge base in use and reloads it when its files change."""
 
-    def __init__(self, root: Path, poll_seconds: float = 0.5):
+    def __init__(self, root: Path, poll_seconds: float = 0.5, prepare: Callable[[KnowledgeBase], None] | None = None):
+        """``prepare`` runs on each newly loaded knowledge base before it is put in use (the
+        caller builds what it derives from the content there, such as the matchers), so the
+        first message after a start or an edit does not pay for it; the old version serves
+        meanwhile. A failing ``prepare`` is logged and the content is used anyway."""
         self.root = Path(root)
         self.poll_seconds = poll_seconds
+        self.prepare = prepare
         self._kb: KnowledgeBase | None = None
         self._fingerprint: tuple = ()
         self.last_error: KBError | None = None
@@ -70,6 +76,11 @@ class KnowledgeStore:
                     exc,
                 )
                 return False
+            if self.prepare is not None:
+                try:
+                    self.prepare(kb)
+                except Exception:  # the matchers are built on first use instead
+                    logger.exception("Preparing the new knowledge base failed; it is used anyway")
             self._kb, self._fingerprint, self.last_error = kb, fingerprint, None
             self.last_reload_seconds = time.perf_counter() - started
             logger.info("Knowledge base loaded in %.2f s", self.last_reload_seconds)

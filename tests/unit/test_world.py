@@ -50,3 +50,19 @@ def test_content_and_map_problems_are_reported_together(kb_copy: Path) -> None:
         load(kb_copy)
     assert "menu_order 1 is also" in str(whole.value)
     assert 'town "Zzyzxville" not found in mexico' in str(whole.value)
+
+
+def test_the_store_prepares_new_content_before_it_serves_and_a_failing_preparation_does_not_block_it(
+    kb_copy: Path,
+) -> None:
+    from bot.world.store import KnowledgeStore
+
+    prepared: list[object] = []
+    store = KnowledgeStore(kb_copy, prepare=prepared.append)
+    assert prepared == [store.kb]
+
+    def broken(_kb: object) -> None:
+        raise RuntimeError("matcher failed")
+
+    failing = KnowledgeStore(kb_copy, prepare=broken)
+    assert failing.kb.countries  # served anyway: the matchers are built on first use instead

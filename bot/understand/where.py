@@ -17,9 +17,6 @@ from bot import locales
 from bot.text import fold
 from bot.understand import patterns
 
-_STOP_ALIASES = {"pa", "el", "la", "es", "en", "me", "mi", "si", "no", "se", "de", "un", "cr", "sv", "gt", "hn", "bz"}
-"""Two-letter aliases that are ordinary words or too easy to type by accident inside a sentence."""
-
 _WINDOW = 5  # words before a mention in which a role marker counts
 MAX_TOWNS = 3
 FUZZY_MIN_LETTERS = 5
@@ -95,8 +92,17 @@ def _role(folded: str, start: int) -> tuple[str, int]:
     return "", 0
 
 
+def _ordinary_words() -> frozenset[str]:
+    """Words of every language ("pa", "es", "no"): a two-letter alias that is one of them is not
+    read as a country inside a sentence; the countries' own codes ("gt", "cr") still are."""
+    from bot.language import lexicon_words
+
+    return lexicon_words() | frozenset(locales.words("stopwords"))
+
+
 def _country_mentions(folded: str, aliases: dict[str, str]) -> list[tuple[str, int, str]]:
-    usable = {a: c for a, c in aliases.items() if a not in _STOP_ALIASES and len(a) >= 2}
+    ordinary = _ordinary_words()
+    usable = {a: c for a, c in aliases.items() if len(a) > 2 or (len(a) == 2 and a not in ordinary)}
     found = [(usable[fold(m.group())], m.start(), m.group()) for m in patterns.find(tuple(sorted(usable)), folded)]
     if found:
         return found

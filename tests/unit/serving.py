@@ -49,3 +49,4 @@ def serve(app: Sanic, channel: Any) -> Iterator[str]:
         asyncio.run_coroutine_threadsafe(stop(), loop).result(5)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
+

@@ -21,7 +21,6 @@ import pytest
 import requests
 from rasa.core.channels.channel import UserMessage
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
@@ -72,16 +71,6 @@ def live(channel: RestChannel, handler: Any) -> Iterator[str]:
     app.blueprint(channel.blueprint(handler), url_prefix=f"/webhooks/{channel.url_prefix()}")
     with serve(app, channel) as base:
         yield f"{base}/webhooks/rest/webhook"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "ruta.db"
-
-
-@pytest.fixture
-def store(db: Path) -> SQLTrackerStore:
-    return SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(db))
 
 
 def make_channel(db: Path, **options: Any) -> RestChannel:

@@ -7,19 +7,8 @@ from pathlib import Path
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
 
 from tests.unit.twilio.support import StandIn, live, make_app, make_channel
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "ruta.db"
-
-
-@pytest.fixture
-def store(db: Path) -> SQLTrackerStore:
-    return SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(db))
 
 
 @pytest.fixture

@@ -31,6 +31,13 @@ class Danger:
     evidence: str  # the words that matched, for logs-free tests and staff
 
 
+def any_words(folded: str) -> bool:
+    """Whether any danger word of any kind is in the (normalised) message: one pattern, for
+    screening thousands of texts where :func:`by_words`'s kind is not needed."""
+    lists = locales.words("danger")
+    return patterns.has([entry for kind in KIND_ORDER for entry in lists.get(kind, [])], folded)
+
+
 def by_words(folded: str) -> Danger | None:
     """The first danger kind whose words appear in the (normalised) message."""
     lists = locales.words("danger")

@@ -21,7 +21,6 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot import locales
 from bot.understand import danger, examples, patterns
 
 DANGER_INTENT = "emergency"
@@ -61,19 +60,13 @@ class DangerClassifier:
 
 def question_negatives(kb: Any) -> tuple[tuple[str, str], ...]:
     """The knowledge base's phrasings of questions that are not about danger, as negatives."""
-    lists = locales.words("danger")
-    any_danger = patterns.matcher([entry for kind in danger.KIND_ORDER for entry in lists.get(kind, [])])
     pairs = []
     for file in kb.countries.values():
         for question in file.questions:
             if question.topic in DANGER_TOPICS:
                 continue
             for phrasings in question.ask.languages().values():
-                pairs.extend(
-                    (QUESTION_NEGATIVE, p)
-                    for p in phrasings
-                    if any_danger is None or not any_danger.search(patterns.normalise(p))
-                )
+                pairs.extend((QUESTION_NEGATIVE, p) for p in phrasings if not danger.any_words(patterns.normalise(p)))
     return tuple(pairs)
 
 

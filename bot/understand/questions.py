@@ -37,6 +37,13 @@ class QuestionMatch:
     score: float  # cosine similarity, 0..1
 
 
+def plain_words() -> frozenset[str]:
+    """Words that say nothing specific: stop words, greetings and thanks of every language."""
+    from bot import locales
+
+    return frozenset(w for key in ("stopwords", "greetings", "thanks") for w in locales.words(key))
+
+
 def tail_sentences(text: str, keep: int = 2) -> str:
     """The last sentences of a message (or its last 20 words when nothing marks sentences).
 
@@ -48,9 +55,7 @@ def tail_sentences(text: str, keep: int = 2) -> str:
     if len(parts) > 1:
         last = parts[-1]
         if last.lstrip().startswith("¿") or last.rstrip().endswith("?"):
-            from bot import locales
-
-            plain = set(locales.words("stopwords")) | set(locales.words("greetings")) | set(locales.words("thanks"))
+            plain = plain_words()
             if any(w not in plain for w in patterns.normalise(last).split()):
                 return last
         return " ".join(parts[-keep:])
@@ -113,7 +118,7 @@ class QuestionIndex:
         from bot import locales
 
         folded = patterns.normalise(text)
-        plain = set(locales.words("stopwords")) | set(locales.words("greetings")) | set(locales.words("thanks"))
+        plain = set(plain_words())
         topics_named: set[str] = set()
         for topic, entries in locales.words("topics").items():
             pattern = patterns.matcher(entries)

@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.understand import danger, examples, patterns
+from bot.understand.content_cache import ByContent
 
 DANGER_INTENT = "emergency"
 QUESTION_NEGATIVE = "kb_question"
@@ -75,17 +76,10 @@ def _trained(negatives: tuple[tuple[str, str], ...]) -> DangerClassifier:
     return DangerClassifier(examples.load() + negatives)
 
 
-_BY_KB: dict[int, tuple[Any, DangerClassifier]] = {}
+_BY_CONTENT = ByContent(lambda kb: _trained(question_negatives(kb)))
 
 
 def classifier(kb: Any = None) -> DangerClassifier:
-    """The classifier for one loaded knowledge base (retrained when editors' phrasings change);
-    without one, from ``data/nlu`` alone."""
-    if kb is None:
-        return _trained(())
-    cached = _BY_KB.get(id(kb))
-    if cached is None or cached[0] is not kb:
-        _BY_KB.clear()
-        cached = (kb, _trained(question_negatives(kb)))
-        _BY_KB[id(kb)] = cached
-    return cached[1]
+    """The classifier for one loaded knowledge base (retrained only when editors' phrasings
+    change, so an edit of an answer is live at once); without one, from ``data/nlu`` alone."""
+    return _trained(()) if kb is None else _BY_CONTENT(kb)

@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.understand import patterns
+from bot.understand.content_cache import ByContent
 
 REGIONAL = "regional"
 GENERAL = "general"
@@ -153,36 +154,14 @@ class QuestionIndex:
         return sorted(best.values(), key=lambda m: -m.score)
 
 
-_INDEXES: dict[int, tuple[Any, QuestionIndex]] = {}
-_BY_CONTENT: dict[tuple, QuestionIndex] = {}
+def _build_index(kb: Any) -> QuestionIndex:
+    from bot.understand import examples
+    from bot.understand.topics import TOPIC_INTENTS
+
+    general = tuple((TOPIC_INTENTS[i], t) for i, t in examples.load() if i in TOPIC_INTENTS)
+    return QuestionIndex(kb, general)
 
 
-def _content_key(kb: Any) -> tuple:
-    """What an index is built from: every phrasing with its question, and the country aliases."""
-    phrasings = tuple(
-        (cid, question.id, question.topic, tuple(p for texts in question.ask.languages().values() for p in texts))
-        for cid, file in kb.countries.items()
-        for question in file.questions
-    )
-    return phrasings, tuple(sorted(kb.country_aliases()))
-
-
-def index_for(kb: Any) -> QuestionIndex:
-    """One index per loaded knowledge base; an edit that changes no phrasing or alias (a summary,
-    a place) reuses the last one, so the edit is live at once."""
-    cached = _INDEXES.get(id(kb))
-    if cached is None or cached[0] is not kb:
-        _INDEXES.clear()
-        key = _content_key(kb)
-        index = _BY_CONTENT.get(key)
-        if index is None:
-            from bot.understand import examples
-            from bot.understand.topics import TOPIC_INTENTS
-
-            general = tuple((TOPIC_INTENTS[i], t) for i, t in examples.load() if i in TOPIC_INTENTS)
-            index = QuestionIndex(kb, general)
-            _BY_CONTENT.clear()
-            _BY_CONTENT[key] = index
-        cached = (kb, index)
-        _INDEXES[id(kb)] = cached
-    return cached[1]
+index_for = ByContent(_build_index)
+"""The index of one loaded knowledge base; an edit that changes no phrasing or alias (a summary,
+a place) reuses the last one, so the edit is live at once."""

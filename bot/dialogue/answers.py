@@ -48,7 +48,7 @@ class Answers:
 
     def ask_topic(self, state: State, turn: Turn, topic: str) -> Reply:
         if topic == "shelter" and turn.city:  # "albergue para mujeres en tapachula": a place, not advice
-            return self.nearest(state, turn)
+            return self.nearest(state, turn, topic)
         country = state.country or self.country_of_town(turn.city)
         if country and country != state.country:
             located = State(**{**state.__dict__, "country": country})

@@ -15,6 +15,15 @@ from bot.understand import patterns
 from bot.understand.signals import Signals
 from bot.world import KnowledgeBase
 
+PLACE_KINDS: dict[str, frozenset[str]] = {
+    "shelter": frozenset({"shelter"}),
+    "legal_aid": frozenset({"legal_aid"}),
+    "returnees": frozenset({"returnee_centre"}),
+    "asylum": frozenset({"asylum_office"}),
+    "special_protection": frozenset({"child_protection", "shelter"}),
+}
+"""The places that do what a topic is about: asked for a shelter in a town, shelters come first."""
+
 
 class Places:
     kb: KnowledgeBase
@@ -102,24 +111,28 @@ class Places:
         file = self.kb.countries.get(state.country or "")
         return getattr(file.name, state.language, file.name.es) if file else ""
 
-    def nearest(self, state: State, turn: Turn) -> Reply:
-        """Nearest places from a pin, a typed town, or — if nothing yet — ask where the person is."""
+    def nearest(self, state: State, turn: Turn, topic: str | None = None) -> Reply:
+        """Nearest places from a pin, a typed town, or — if nothing yet — ask where the person is.
+
+        Places that do what the person asks about (``topic``, else the topic of the conversation)
+        come first: a shelter for "albergue en Xela", an asylum office after an asylum answer."""
         from bot.geo import lookup
 
         serves = self._serves(state)
+        kinds = PLACE_KINDS.get(topic or state.pending_topic or state.last_topic or "", frozenset())
         if turn.lat is not None and turn.lon is not None:
-            result = lookup.lookup(self.kb, lat=turn.lat, lon=turn.lon, serves=serves)
+            result = lookup.lookup(self.kb, lat=turn.lat, lon=turn.lon, serves=serves, kinds=kinds)
         elif turn.city or (turn.intent == "inform_town" and turn.text.strip()):
             town = turn.city or turn.text
-            result = lookup.lookup(self.kb, town=town, serves=serves)
+            result = lookup.lookup(self.kb, town=town, serves=serves, kinds=kinds)
             if state.country and result.status != "ambiguous" and result.home != state.country:
                 # a name shared across borders ("Monterrey" is also in Honduras): the country the
                 # conversation is in decides, when it has a town of that name
-                local = lookup.lookup(self.kb, town=town, country=state.country, serves=serves)
+                local = lookup.lookup(self.kb, town=town, country=state.country, serves=serves, kinds=kinds)
                 if local.status not in ("unknown_town", "ambiguous"):
                     result = local
         elif state.awaiting == "town" and state.country and turn.intent in ("inform_country", "nearest_office"):
-            result = lookup.lookup(self.kb, country=state.country, serves=serves)
+            result = lookup.lookup(self.kb, country=state.country, serves=serves, kinds=kinds)
         else:
             return Reply(slots={"awaiting": "town"}).say("ask_town", state.language)
         return self._places(state, result, turn.city or turn.text)

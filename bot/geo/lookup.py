@@ -35,6 +35,9 @@ Status = Literal["ok", "ambiguous", "unknown_town", "country_only", "no_match_fo
 LocatedBy = Literal["town", "pin", "country"]
 
 CROSS_BORDER_KM = 100.0
+KIND_KM = 150.0
+"""A place of the kind asked for ("a shelter in Tapachula") comes first when this close; farther
+away, the nearest places of any kind come first, as help that can be reached."""
 """Places abroad are offered (after the home country's) only this close: across a border crossing,
 not across the region."""
 PIN_TOWN_KM = 30.0
@@ -75,10 +78,14 @@ def lookup(
     country: str | None = None,
     serves: str | None = None,
     limit: int = 3,
+    kinds: frozenset[str] = frozenset(),
 ) -> LookupResult:
     """Nearest places to a town, a pin or a country. Raises ValueError for impossible requests
     (half a pin, both a town and a pin, an unknown group or country); every answer a person could
-    cause (a misspelt or unknown town, a shared name) is a status instead."""
+    cause (a misspelt or unknown town, a shared name) is a status instead.
+
+    ``kinds``: the kinds of place asked for (``{"shelter"}``): those within ``KIND_KM`` come first,
+    then the nearest others; with no town or pin, the country's places of those kinds first."""
     group = group_of(serves)
     if limit < 1:
         raise ValueError("limit must be at least 1")
@@ -96,7 +103,7 @@ def lookup(
         near = nearest_town(kb.gazetteer, lat, lon)
         origin = near[0] if near and near[1] <= PIN_TOWN_KM else None
         where = home or _pin_country(kb, near, lat, lon)
-        status, hits = _located(index, lat, lon, where, home is not None, group, limit)
+        status, hits = _located(index, lat, lon, where, home is not None, group, limit, kinds)
         return LookupResult(status, hits, located_by="pin", origin=origin, home=where, lat=lat, lon=lon, serves=group)
 
     if town is not None and has_town:
@@ -104,7 +111,7 @@ def lookup(
         named = typed_country(kb, town)
         if named and not (found.found and found.towns[0].source == "supplement" and not found.fuzzy):
             # "Honduras", "Costa Rica" (also a village in Mexico): the person named a country.
-            status, hits = _country_only(kb, index, home or named, group, limit)
+            status, hits = _country_only(kb, index, home or named, group, limit, kinds)
             return LookupResult(status, hits, located_by="country", query=town, home=home or named, serves=group)
         if found.ambiguous:
             return LookupResult(
@@ -113,7 +120,9 @@ def lookup(
         if not found.found:
             return LookupResult("unknown_town", located_by="town", query=town, home=home, serves=group)
         origin = found.towns[0]
-        status, hits = _located(index, origin.lat, origin.lon, home or origin.country, home is not None, group, limit)
+        status, hits = _located(
+            index, origin.lat, origin.lon, home or origin.country, home is not None, group, limit, kinds
+        )
         return LookupResult(
             status,
             hits,
@@ -128,7 +137,7 @@ def lookup(
         )
 
     if home:
-        status, hits = _country_only(kb, index, home, group, limit)
+        status, hits = _country_only(kb, index, home, group, limit, kinds)
         return LookupResult(status, hits, located_by="country", home=home, serves=group)
     raise ValueError("give a town, a location (lat and lon) or a country")
 
@@ -175,13 +184,40 @@ def country_id(kb: Geography, text: str) -> str:
 
 
 def _located(
-    index: PlaceIndex, lat: float, lon: float, home: str | None, strict: bool, group: str | None, limit: int
+    index: PlaceIndex,
+    lat: float,
+    lon: float,
+    home: str | None,
+    strict: bool,
+    group: str | None,
+    limit: int,
+    kinds: frozenset[str] = frozenset(),
 ) -> tuple[Status, list[Hit]]:
-    hits = _home_first(index, lat, lon, home, strict, group, limit)
+    hits = _kinds_first(_home_first(index, lat, lon, home, strict, group, limit), index, lat, lon, home, group, kinds)
     if hits or not is_specific(group):
-        return "ok", hits
+        return "ok", hits[:limit]
     general = _home_first(index, lat, lon, home, strict, "all", limit)
     return "no_match_for_filter", [as_fallback(h) for h in general]
+
+
+def _kinds_first(
+    hits: list[Hit], index: PlaceIndex, lat: float, lon: float, home: str | None, group: str | None, kinds: frozenset
+) -> list[Hit]:
+    """The nearest places of the kinds asked for, within ``KIND_KM``, ahead of ``hits``: general
+    ones, or ones for the group asked for (a children's shelter does not lead for an adult)."""
+    if not kinds:
+        return hits
+    size = index.count(group, home) if home else len(index)
+    wanted = [
+        h
+        for h in index.nearest(lat, lon, size, group, home)
+        if h.place.kind in kinds
+        and ("all" in h.place.serves or (group is not None and group in h.place.serves))
+        and h.distance_km is not None
+        and h.distance_km <= KIND_KM
+    ]
+    names = {h.place.name for h in wanted}
+    return wanted + [h for h in hits if h.place.name not in names]
 
 
 def _home_first(
@@ -217,7 +253,7 @@ def capital(kb: Geography, country: str) -> Town | None:
 
 
 def _country_only(
-    kb: Geography, index: PlaceIndex, country: str, group: str | None, limit: int
+    kb: Geography, index: PlaceIndex, country: str, group: str | None, limit: int, kinds: frozenset[str] = frozenset()
 ) -> tuple[Status, list[Hit]]:
     """Asylum offices of the country, nearest the capital first (the national office, then the
     regional ones); any other places only when the country has no asylum office on record. With a
@@ -227,7 +263,10 @@ def _country_only(
     lat, lon = (town.lat, town.lon) if town else (0.0, 0.0)
     status: Status = "country_only"
     ordered = index.nearest(lat, lon, index.count(group, country), group, country)
-    if not is_specific(group):
+    asked = [h for h in ordered if h.place.kind in kinds]
+    if asked:
+        ordered = asked + [h for h in ordered if h.place.kind not in kinds and h.place.kind == "asylum_office"]
+    elif not is_specific(group):
         ordered = [h for h in ordered if h.place.kind == "asylum_office"] or ordered
     elif not ordered:
         status = "no_match_for_filter"

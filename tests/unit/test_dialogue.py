@@ -119,6 +119,14 @@ def test_shelter_for_a_group_in_a_town_lists_places_then_forgets_the_filter(kb: 
     assert reply.slots["group"] is None
 
 
+def test_a_shelter_asked_for_in_a_town_lists_shelters_first(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["necesito albergue en xela"])
+    first = texts[0].split("\n")[1]
+    assert first.startswith("1. Casa del Migrante"), texts[0]
+    texts, _ = talk(kb, ["necesito albergue, estoy en guatemala", "ando en xela"])  # the topic waits for the town
+    assert texts[1].split("\n")[1].startswith("1. Casa del Migrante"), texts[1]
+
+
 def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
     dialogue = Dialogue(kb)
     reply = dialogue.respond(State(awaiting="town"), Turn("inform_town", "san marcos", city="San Marcos"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.geo.lookup import CROSS_BORDER_KM, lookup
+from bot.geo.lookup import CROSS_BORDER_KM, KIND_KM, lookup
 from bot.geo.reply import as_json, place_line, render
 from bot.world import KnowledgeBase
 from tests.unit.geo.synthetic import km
@@ -181,3 +181,18 @@ def test_real_kb_serves_children_changes_the_answer(real_kb: KnowledgeBase) -> N
     children = lookup(real_kb, town, country=child[0].country, serves="children")
     assert children.status == "ok" and all("children" in h.place.serves for h in children.hits)
     assert as_json(children) != as_json(plain) or all("children" in h.place.serves for h in plain.hits)
+
+
+def test_real_kb_the_kind_asked_for_comes_first_when_near(real_kb: KnowledgeBase) -> None:
+    plain = lookup(real_kb, "Quetzaltenango")
+    shelters = lookup(real_kb, "Quetzaltenango", kinds=frozenset({"shelter"}))
+    assert plain.hits[0].place.kind != "shelter"  # the nearest place is not a shelter
+    first = shelters.hits[0]
+    assert first.place.kind == "shelter" and "all" in first.place.serves
+    assert first.distance_km is not None and first.distance_km <= KIND_KM
+    # a kind with no general place near: the nearest places as before (a children's shelter does
+    # not lead for someone who did not say a child is asking)
+    assert as_json(lookup(real_kb, "Tapachula", kinds=frozenset({"shelter"}))) == as_json(lookup(real_kb, "Tapachula"))
+    # a country only: its places of that kind first
+    country = lookup(real_kb, country="guatemala", kinds=frozenset({"shelter"}))
+    assert country.hits and all(h.place.kind == "shelter" for h in country.hits)

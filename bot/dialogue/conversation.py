@@ -237,7 +237,10 @@ class Dialogue(Answers, Places):
         else the message asks (a false alarm must not cost the answer)."""
         lang = state.language
         reply = self._emergency_line(state)
-        child = sig.who.child_alone or (sig.who.minor and sig.danger is not None)
+        # a child alone, or a child writing of their own danger ("tengo 14 y me quieren matar")
+        child = sig.who.child_alone or (sig.who.minor and sig.who.own_age and sig.danger is not None)
+        # someone else's child in danger ("mi hijo de 12..."): child protection, unless more is asked
+        their_child = not child and sig.who.minor and sig.danger is not None
         if child:
             reply.say("child_alone", lang)
         if state.country is None and child:
@@ -269,17 +272,21 @@ class Dialogue(Answers, Places):
             rest = self._understood(state, turn, sig)
             if rest.messages and not self._is_fallback(rest, lang) and rest.slots.get("last_topic") != "emergency":
                 return reply.extend(rest)
+        if their_child and self.kb.question(state.country, "children_alone"):
+            match = QuestionMatch(state.country, "children_alone", "special_protection", 1.0)
+            return reply.extend(self._answer_question(state, match))
         if sig.fear_of_return:
             return reply.extend(self._answer(state, "asylum"))
         return reply.extend(self._answer(state, "emergency"))
 
     @staticmethod
     def _asks_more(sig: Signals) -> bool:
-        """Beside the danger, the message asks something of its own (a topic, a contact, a
-        guarantee, a follow-up, a specific question): "la mara me busca, ¿cómo pido asilo?"
-        gets both answers, and so does "¿y en México?" when a danger signal fires on it."""
+        """Beside the danger, the message asks something of its own (a topic, a guarantee, a
+        follow-up, a specific question): "la mara me busca, ¿cómo pido asilo?" gets both answers,
+        and so does "¿y en México?" when a danger signal fires on it. A number asked for in
+        danger ("what number do i call") is the emergency line itself."""
         strong = bool(sig.questions) and sig.specific and sig.questions[0].score >= QUESTION_SCORE
-        return bool(sig.topic_words) or sig.contact or sig.guarantee or sig.follow_up or strong
+        return bool(sig.topic_words) or sig.guarantee or sig.follow_up or strong
 
     @staticmethod
     def _is_fallback(reply: Reply, language: str) -> bool:

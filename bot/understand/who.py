@@ -21,6 +21,7 @@ class Who:
     child: bool = False  # a child is mentioned (an age under 18, or a child word)
     alone: bool = False  # travelling without parents or an adult
     parent: bool = False  # the writer travels with their own children ("estoy sola con mis hijos")
+    own_age: bool = False  # the age is the writer's ("tengo 13"), not someone else's ("mi hija de 8 años")
 
     @property
     def minor(self) -> bool:
@@ -33,9 +34,9 @@ class Who:
         return self.alone and (self.minor or (self.child and not self.parent))
 
 
-def _age_regex() -> re.Pattern[str]:
+def _age_regex(key: str) -> re.Pattern[str]:
     pieces = []
-    for template in locales.words("age_patterns"):
+    for template in locales.words(key):
         words = patterns.normalise(template.replace("{n}", "NUMBERX")).replace("numberx", "NUMBERX")
         body = r"\s+".join(re.escape(w) if w != "NUMBERX" else r"(\d{1,2})" for w in words.split())
         pieces.append(body)
@@ -43,37 +44,65 @@ def _age_regex() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(pieces) + r")\b")
 
 
-_AGE: re.Pattern[str] | None = None
+_AGES: dict[str, re.Pattern[str]] = {}
 _COUNTED = set(
     """hijos hijas hijo hija ninos ninas dias dia meses mes semanas semana horas hora personas persona
     minutos cuadras km kilometros millas dolares pesos quetzales lempiras colones mil veces kids children
     days day months month weeks week hours hour people persons minutes blocks miles dollars times am pm""".split()
 )
 """Words after a number that make it a count, not an age ("tengo 2 hijos", "is 5 blocks away")."""
+WRITING_AGE = 12
+"""Below this, "tengo 3 años en Costa Rica" is how long, not how old: young children do not write."""
+
+
+def _is_duration(value: int, rest: str) -> bool:
+    if value >= WRITING_AGE:
+        return False  # "tengo 15 años en Tapachula": a teenager may write it; recall for children first
+    return any(rest == d or rest.startswith(d + " ") for d in map(patterns.normalise, locales.words("duration_after")))
+
+
+def _first_age(key: str, folded: str) -> tuple[int, int, int] | None:
+    if key not in _AGES:
+        _AGES[key] = _age_regex(key)
+    for match in _AGES[key].finditer(folded):
+        value = next((g for g in match.groups() if g), None)
+        rest = folded[match.end() :].strip()
+        following = rest.split()[:1]
+        if value is None or (following and following[0] in _COUNTED) or _is_duration(int(value), rest):
+            continue
+        return int(value), match.start(), match.end()
+    return None
+
+
+def _numbers_as_digits(folded: str) -> str:
+    numbers = locales.words("number_words")
+    return " ".join(str(numbers[w]) if w in numbers else w for w in folded.split())
+
+
+def own_age_in(folded: str) -> tuple[int, int, int] | None:
+    """(age, start, end) of the writer's own age ("tengo 13", "i'm 15"), if the message states one."""
+    return _first_age("own_age_patterns", _numbers_as_digits(folded))
 
 
 def age_in(folded: str) -> tuple[int, int, int] | None:
-    """(age, start, end) of an age in the message, if it states one between 0 and 99."""
-    global _AGE
-    if _AGE is None:
-        _AGE = _age_regex()
-    numbers = locales.words("number_words")
-    folded = " ".join(str(numbers[w]) if w in numbers else w for w in folded.split())
-    for match in _AGE.finditer(folded):
-        value = next((g for g in match.groups() if g), None)
-        following = folded[match.end() :].split()[:1]
-        if following and following[0] in _COUNTED:
-            continue
-        if value is not None:
-            return int(value), match.start(), match.end()
-    return None
+    """(age, start, end) of an age in the message (the writer's or anyone's), between 0 and 99."""
+    digits = _numbers_as_digits(folded)
+    found = [a for a in (_first_age("own_age_patterns", digits), _first_age("age_patterns", digits)) if a]
+    return min(found, key=lambda a: a[1]) if found else None
 
 
 def read(folded: str) -> Who:
     found = age_in(folded)
     age = found[0] if found else None
+    own = own_age_in(folded)
     child_word = patterns.has(locales.words("child_words"), folded)
     only = patterns.matcher(locales.words("only_phrases"))  # "solo quiero saber": "only", not "alone"
     alone = patterns.has(locales.words("alone_words"), only.sub(" ", folded) if only else folded)
     parent = patterns.has(locales.words("parent_markers"), folded)
-    return Who(age=age, child=child_word or (age is not None and age < ADULT_AGE), alone=alone, parent=parent)
+    return Who(
+        age=age,
+        child=child_word or (age is not None and age < ADULT_AGE),
+        alone=alone,
+        parent=parent,
+        own_age=own is not None and found is not None and own[1] == found[1],
+    )

@@ -23,6 +23,9 @@ def _words(text: str) -> danger.Danger | None:
         ("me SECUESTRARON", "kidnapping"),
         ("my wife is bleeding and can't breathe", "medical"),
         ("ya no aguanto mas, me quiero morir", "suicide"),
+        ("my friend just got stabbed outside a bar", "weapon"),
+        ("lo apuñalaron en la terminal", "weapon"),
+        ("un tipo me tocó el cuerpo en el bus", "sexual_violence"),
     ],
 )
 def test_each_kind_of_danger_is_named(text: str, kind: str) -> None:
@@ -34,6 +37,7 @@ def test_words_inside_other_words_do_not_count() -> None:
     assert _words("i want grapes") is None
     assert _words("gunther") is None
     assert _words("como pido asilo en mexico") is None
+    assert _words("ya me tocó renovar el carnet provisional") is None  # "tocó": had to
 
 
 def test_every_emergency_example_is_caught_by_words_or_classifier(kb: KnowledgeBase) -> None:

@@ -127,6 +127,14 @@ def test_a_shelter_asked_for_in_a_town_lists_shelters_first(kb: KnowledgeBase) -
     assert texts[1].split("\n")[1].startswith("1. Casa del Migrante"), texts[1]
 
 
+def test_a_parents_danger_message_keeps_what_it_asks_about_the_child(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["estamos en tapachula, nos amenazaron en honduras, mi hija de 8 años puede ir a la escuela?"])
+    assert texts[0].startswith("Si estás en peligro ahora, llama al 911"), texts[0]
+    assert "escuela" in texts[0] and "sin sus padres" not in texts[0]  # not a child travelling alone
+    texts, _ = talk(kb, ["estamos en tapachula y a mi hijo de 12 lo quieren matar los mareros"])
+    assert "911" in texts[0] and ("niñ" in texts[0] or "DIF" in texts[0])  # child protection still
+
+
 def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
     dialogue = Dialogue(kb)
     reply = dialogue.respond(State(awaiting="town"), Turn("inform_town", "san marcos", city="San Marcos"))

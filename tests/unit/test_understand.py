@@ -29,6 +29,21 @@ def test_a_parent_alone_with_children_is_not_a_child_alone() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "age", "own"),
+    [
+        ("soy venezolano, tengo 3 años en Costa Rica", None, False),  # how long, not how old
+        ("tengo 8 años aqui esperando", None, False),
+        ("tengo 15 años en tapachula y estoy solo", 15, True),  # a teenager may write it
+        ("mi hija de 8 años no ha ido a la escuela", 8, False),  # someone else's age
+        ("i'm 16 and alone", 16, True),
+    ],
+)
+def test_an_age_is_told_from_a_time_and_from_someone_elses(text: str, age: int | None, own: bool) -> None:
+    found = who.read(patterns.normalise(text))
+    assert (found.age, found.own_age) == (age, own)
+
+
+@pytest.mark.parametrize(
     ("text", "now", "origin"),
     [
         ("soy salvadoreño pero ya vivo en Guatemala, ¿me pueden dar refugio aquí?", "guatemala", "el_salvador"),

@@ -136,8 +136,16 @@ class Gazetteer:
     ``preferred_regions``); when a name is shared, that country's towns elsewhere rank last.
     """
 
-    def __init__(self, towns: Iterable[Town], preferred_regions: Mapping[str, Iterable[str]] | None = None):
+    def __init__(
+        self,
+        towns: Iterable[Town],
+        preferred_regions: Mapping[str, Iterable[str]] | None = None,
+        place_towns: Iterable[tuple[str, str]] = (),
+    ):
         self.towns = list(towns)
+        # (town, country) where the knowledge base has a place ("Metetí", Panama): read inside a
+        # message however small, in that country only (Honduras's small Monterrey stays out)
+        self._place_towns = {(fold(name), country) for name, country in place_towns}
         self._preferred = {country: set(regions) for country, regions in (preferred_regions or {}).items() if regions}
         self._index: dict[str, list[Town]] = {}
         for town in self.towns:
@@ -194,7 +202,8 @@ class Gazetteer:
         return distinct[:5]
 
     def find_in_text(self, text: str, min_population: int = 15000) -> Town | None:
-        """The longest known town name (of a sizeable or supplement town) inside a message."""
+        """The longest known town name inside a message: of a sizeable town, an editors' town, or
+        a town where the knowledge base lists a place (small towns' names are often ordinary words)."""
         words = fold(text).split()
         for size in (4, 3, 2, 1):
             for start in range(len(words) - size + 1):
@@ -202,7 +211,11 @@ class Gazetteer:
                 if len(phrase) < 4 and not any(t.source == "supplement" for t in self._index.get(phrase, [])):
                     continue  # short words are towns only when editors listed them ("sps")
                 towns = [
-                    t for t in self._index.get(phrase, []) if t.source != "geonames" or t.population >= min_population
+                    t
+                    for t in self._index.get(phrase, [])
+                    if t.source != "geonames"
+                    or t.population >= min_population
+                    or (phrase, t.country) in self._place_towns
                 ]
                 if towns:
                     return self._disambiguate(towns)[0]

@@ -29,7 +29,7 @@ class Mention:
     start: int  # character offset in the folded text
     via: str  # "country" (a name, demonym or institution) or "town"
     name: str
-    role: str  # "now", "from", "to" or "" (unmarked)
+    role: str  # "now", "from", "to", "before" (where they were: context only) or "" (unmarked)
     strength: int  # 3 explicit marker, 2 returnee/plain preposition, 1 unmarked town, 0 unmarked
     typed: str = ""  # the words as written ("tegus" for Tegucigalpa), folded
 
@@ -76,6 +76,7 @@ def _role(folded: str, start: int) -> tuple[str, int]:
         ("now", "now_markers", 3),
         ("from", "origin_markers", 3),
         ("to", "destination_markers", 3),
+        ("before", "before_markers", 3),
     ):
         for match in patterns.find(locales.words(key), before):
             # the marker must end right before the mention (at most one article between)

@@ -99,7 +99,8 @@ def build_gazetteer(draft: Draft) -> Gazetteer:
             town = Town(spec.name, spec.country, lat, lon, spec.admin1 or "", 0, source="supplement")
             town.names = {fold(spec.name)} | {fold(alias) for alias in spec.aliases}
             towns.append(town)
-    return Gazetteer([*packaged, *towns], preferred)
+    place_towns = [(place.city, parsed.model.country) for parsed in draft.places for place in parsed.model.places]
+    return Gazetteer([*packaged, *towns], preferred, place_towns)
 
 
 def locate_places(draft: Draft, gazetteer: Gazetteer) -> list[ResolvedPlace]:

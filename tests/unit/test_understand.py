@@ -52,6 +52,10 @@ def test_an_age_is_told_from_a_time_and_from_someone_elses(text: str, age: int |
         ("me deportaron a honduras", "honduras", None),
         ("ahorita estamos en Tapachula con mis hijos", "mexico", None),
         ("guatemla asilo", "guatemala", None),
+        ("we lived in mexico for a year but now we moved to belize, can we apply here", "belize", None),
+        ("pedi refugio en costa rica pero me vine a panama, tengo que pedirlo otra vez?", "panama", None),
+        ("estuve en panama unos dias pero ya pase a paso canoas del lado tico", "costa_rica", None),
+        ("estamos en meteti con mi esposa, donde pedimos refugio", "panama", None),  # a small town with a place
     ],
 )
 def test_where_now_and_where_from(kb: KnowledgeBase, text: str, now: str | None, origin: str | None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot import locales, menus
 from bot.dialogue.answers import Answers
-from bot.dialogue.places import Places
+from bot.dialogue.places import PLACE_KINDS, Places
 from bot.dialogue.state import Reply, State, Turn
 from bot.kb import REGIONAL_TOPICS
 from bot.text import fold
@@ -220,6 +220,9 @@ class Dialogue(Answers, Places):
             intent_topic = "nearest"
         if words:
             ranked = sorted(words.items(), key=lambda kv: -kv[1])
+            placeless = [t for t, _ in ranked if t not in PLACE_KINDS and t not in ("nearest", "emergency")]
+            if ranked[0][0] == "nearest" and placeless:
+                return placeless[0]  # "where is a doctor for me": no clinic is listed, health is asked
             top = [t for t, w in ranked if w == ranked[0][1]]
             if intent_topic in top:
                 return intent_topic

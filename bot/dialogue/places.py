@@ -20,6 +20,7 @@ PLACE_KINDS: dict[str, frozenset[str]] = {
     "legal_aid": frozenset({"legal_aid"}),
     "returnees": frozenset({"returnee_centre"}),
     "asylum": frozenset({"asylum_office"}),
+    "documents": frozenset({"asylum_office"}),
     "special_protection": frozenset({"child_protection", "shelter"}),
 }
 """The places that do what a topic is about: asked for a shelter in a town, shelters come first."""

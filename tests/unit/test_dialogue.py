@@ -135,6 +135,13 @@ def test_a_parents_danger_message_keeps_what_it_asks_about_the_child(kb: Knowled
     assert "911" in texts[0] and ("niñ" in texts[0] or "DIF" in texts[0])  # child protection still
 
 
+def test_where_is_a_doctor_in_a_town_is_a_health_question(kb: KnowledgeBase) -> None:
+    texts, state = talk(kb, ["I am in Tapachula, where is a doctor for me"])
+    assert state.last_topic == "health" and not texts[0].startswith("Nearest places"), texts[0]
+    texts, _ = talk(kb, ["donde queda la comar en tapachula"])  # an office is a place: still places
+    assert "Tapachula" in texts[0] and "COMAR" in texts[0]
+
+
 def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
     dialogue = Dialogue(kb)
     reply = dialogue.respond(State(awaiting="town"), Turn("inform_town", "san marcos", city="San Marcos"))

@@ -87,6 +87,11 @@ def test_topic_words_weigh_the_question_at_the_end() -> None:
     assert tail_sentences(story).endswith("albergue?")
 
 
+def test_being_out_in_the_street_is_not_asking_for_a_shelter() -> None:
+    assert "shelter" not in topics.scores("me da miedo andar en la calle por los tatuajes")
+    assert topics.best("estamos durmiendo en la calle con los niños") == "shelter"
+
+
 def test_question_index_scores_the_closest_phrasing(kb: KnowledgeBase) -> None:
     index = QuestionIndex(kb)
     if not index.rows:

@@ -25,6 +25,10 @@ GENERAL = "general"
 examples): when one of them is the closest phrasing, the message asks the topic itself."""
 GENERAL_MAX_WORDS = 10
 """Longer training examples often carry a specific question inside a story; only short ones compete."""
+CHILD_SHARE = 0.7
+NOT_ABOUT_CHILDREN = 0.2
+"""A question that nearly all its phrasings (:data:`CHILD_SHARE`) ask about a child loses this
+much for a message that names no child, so a shared place or verb does not pull it in."""
 REGIONAL_LEAD = 0.1
 """With no country known, a question the regional file answers wins over one this much more
 similar that only a country answers: it is answered now instead of after "which country?"."""
@@ -82,6 +86,7 @@ class QuestionIndex:
                 texts.append(patterns.normalise(example))
         self._aliases = set(kb.country_aliases())
         self.regional_ids = {qid for cid, qid, _ in self.rows if cid == REGIONAL}
+        self.about_children = _about_children(self.rows, texts)
         self.groups = [row for i, row in enumerate(self.rows) if i == 0 or row != self.rows[i - 1]]
         self.starts = np.array([i for i, row in enumerate(self.rows) if i == 0 or row != self.rows[i - 1]], dtype=int)
         self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1)
@@ -144,7 +149,12 @@ class QuestionIndex:
         one of them, so no question entry answers it and the topic's own answer does.
         """
         best: dict[str, QuestionMatch] = {}
+        from bot.understand import who
+
+        child = who.read(patterns.normalise(text)).child
         for (cid, qid), (score, topic) in self.scores(text).items():
+            if qid in self.about_children and not child:
+                score -= NOT_ABOUT_CHILDREN  # "me regresaron en tecun uman" is not "a mi hijo lo regresaron solo"
             bonus = 0.01 if cid in (country, REGIONAL) else 0.0
             if country is None and qid in self.regional_ids:
                 bonus = REGIONAL_LEAD  # the region's file answers it now, whichever file asks it best
@@ -152,6 +162,20 @@ class QuestionIndex:
             if current is None or score + bonus > current.score:
                 best[qid] = QuestionMatch(cid, qid, topic, score + bonus)
         return sorted(best.values(), key=lambda m: -m.score)
+
+
+def _about_children(rows: list[tuple[str, str, str]], texts: list[str]) -> frozenset[str]:
+    """Question ids whose phrasings nearly all speak of a child (a child word or an age under
+    18): a message that names no child is unlikely to ask them, however its other words match."""
+    from bot.understand import who
+
+    counts: dict[str, list[int]] = {}
+    for (cid, qid, _), text in zip(rows, texts, strict=True):
+        if cid != GENERAL:
+            seen = counts.setdefault(qid, [0, 0])
+            seen[0] += who.read(text).child
+            seen[1] += 1
+    return frozenset(qid for qid, (with_child, total) in counts.items() if with_child >= CHILD_SHARE * total)
 
 
 def _build_index(kb: Any) -> QuestionIndex:

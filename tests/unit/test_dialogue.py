@@ -142,6 +142,18 @@ def test_where_is_a_doctor_in_a_town_is_a_health_question(kb: KnowledgeBase) -> 
     assert "Tapachula" in texts[0] and "COMAR" in texts[0]
 
 
+def test_everyday_words_are_not_asking_for_contact_details(kb: KnowledgeBase) -> None:
+    from bot.understand import signals
+
+    for text in (
+        "estoy en Liberia y quiero saber si en la Caja me atienden aunque no tenga seguro",
+        "can I move to Tijuana while my case is still open?",
+        "me da miedo andar en la calle",
+    ):
+        assert not signals.read(text, kb, None).contact, text
+    assert signals.read("a que hora atienden en la comar de tapachula", kb, None).contact
+
+
 def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
     dialogue = Dialogue(kb)
     reply = dialogue.respond(State(awaiting="town"), Turn("inform_town", "san marcos", city="San Marcos"))

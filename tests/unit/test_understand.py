@@ -56,6 +56,8 @@ def test_an_age_is_told_from_a_time_and_from_someone_elses(text: str, age: int |
         ("pedi refugio en costa rica pero me vine a panama, tengo que pedirlo otra vez?", "panama", None),
         ("estuve en panama unos dias pero ya pase a paso canoas del lado tico", "costa_rica", None),
         ("estamos en meteti con mi esposa, donde pedimos refugio", "panama", None),  # a small town with a place
+        ("un policia me pidio lempiras para dejarme pasar", "honduras", None),  # a currency says where
+        ("la estacion de lajas blancas en el darien sigue abierta?", "panama", None),  # "la estación" is no town
     ],
 )
 def test_where_now_and_where_from(kb: KnowledgeBase, text: str, now: str | None, origin: str | None) -> None:
@@ -90,6 +92,16 @@ def test_topic_words_weigh_the_question_at_the_end() -> None:
 def test_being_out_in_the_street_is_not_asking_for_a_shelter() -> None:
     assert "shelter" not in topics.scores("me da miedo andar en la calle por los tatuajes")
     assert topics.best("estamos durmiendo en la calle con los niños") == "shelter"
+
+
+def test_a_question_about_children_needs_a_child_in_the_message(kb: KnowledgeBase) -> None:
+    from bot.understand.questions import index_for
+
+    index = index_for(kb)
+    assert "children_alone" in index.about_children
+    adult = [m.question for m in index.match("me regresaron y me dejaron en tecun uman, que hago aqui", None)[:1]]
+    child = [m.question for m in index.match("a mi hijo de 12 lo regresaron solo por tecun uman", None)[:1]]
+    assert adult != ["children_alone"] and child == ["children_alone"]
 
 
 def test_question_index_scores_the_closest_phrasing(kb: KnowledgeBase) -> None:

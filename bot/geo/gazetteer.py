@@ -201,9 +201,11 @@ class Gazetteer:
                 return [first]
         return distinct[:5]
 
-    def find_in_text(self, text: str, min_population: int = 15000) -> Town | None:
+    def find_in_text(self, text: str, min_population: int = 15000, prefer: frozenset[str] = frozenset()) -> Town | None:
         """The longest known town name inside a message: of a sizeable town, an editors' town, or
-        a town where the knowledge base lists a place (small towns' names are often ordinary words)."""
+        a town where the knowledge base lists a place (small towns' names are often ordinary words).
+        A name shared across borders is read in a ``prefer`` country (one the message or the
+        conversation names) when it has one: "...entered El Salvador... in San Miguel"."""
         words = fold(text).split()
         for size in (4, 3, 2, 1):
             for start in range(len(words) - size + 1):
@@ -218,5 +220,6 @@ class Gazetteer:
                     or (phrase, t.country) in self._place_towns
                 ]
                 if towns:
-                    return self._disambiguate(towns)[0]
+                    preferred = [t for t in towns if t.country in prefer]
+                    return self._disambiguate(preferred or towns)[0]
         return None

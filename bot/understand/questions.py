@@ -29,6 +29,9 @@ CHILD_SHARE = 0.7
 NOT_ABOUT_CHILDREN = 0.2
 """A question that nearly all its phrasings (:data:`CHILD_SHARE`) ask about a child loses this
 much for a message that names no child, so a shared place or verb does not pull it in."""
+LAST_MIN_WORDS = 4
+"""The closing question of a long message is also matched alone when it has this many words:
+"...told me there is a new office. Where do I go to apply?" asks where to apply."""
 REGIONAL_LEAD = 0.1
 """With no country known, a question the regional file answers wins over one this much more
 similar that only a country answers: it is answered now instead of after "which country?"."""
@@ -49,7 +52,7 @@ def plain_words() -> frozenset[str]:
     return frozenset(w for key in ("stopwords", "greetings", "thanks") for w in locales.words(key))
 
 
-def tail_sentences(text: str, keep: int = 2) -> str:
+def tail_sentences(text: str, keep: int = 2, alone: bool = False) -> str:
     """The last sentences of a message (or its last 20 words when nothing marks sentences).
 
     A closing question with words of its own is the tail by itself ("...me quieren despedir.
@@ -59,6 +62,8 @@ def tail_sentences(text: str, keep: int = 2) -> str:
     parts = [p for p in re.split(marks, text) if p and re.search(r"\w", p)]  # a lone "¿" is not a sentence
     if len(parts) > 1:
         last = parts[-1]
+        if alone:
+            return last
         if last.lstrip().startswith("¿") or last.rstrip().endswith("?"):
             plain = plain_words()
             if any(w not in plain for w in patterns.normalise(last).split()):
@@ -101,6 +106,10 @@ class QuestionIndex:
         tail = patterns.normalise(tail_sentences(text))
         if tail and tail != queries[0]:
             queries.append(tail)
+        closing = tail_sentences(text, keep=1, alone=True)
+        last = patterns.normalise(closing)
+        if "?" in closing and len(last.split()) >= LAST_MIN_WORDS and last not in queries:
+            queries.append(last)
         similarity = (self.vectorizer.transform(queries) @ self.matrix_t).toarray().max(axis=0)
         per_question = np.maximum.reduceat(similarity, self.starts)  # rows of a question are contiguous
         return {

@@ -39,7 +39,7 @@ def read(text: str, kb: Any, country: str | None) -> Signals:
     found_danger = danger.by_words(folded)
     if found_danger is None and classifier(kb).is_danger(text):
         found_danger = danger.Danger("classifier", "")
-    place = where.read(text, kb)
+    place = where.read(text, kb, country)
     scope = place.now or country
     index = questions.index_for(kb)
     return Signals(

@@ -124,8 +124,9 @@ def _country_mentions(folded: str, aliases: dict[str, str]) -> list[tuple[str, i
     return found
 
 
-def read(text: str, kb: object) -> Where:
-    """Every country and town mention in ``text`` with its role."""
+def read(text: str, kb: object, country: str | None = None) -> Where:
+    """Every country and town mention in ``text`` with its role; a town name shared across
+    borders is read in a country the message names, else in the conversation's ``country``."""
     folded = patterns.normalise(text)
     where = Where()
     country_spans: list[tuple[int, int]] = []
@@ -136,7 +137,8 @@ def read(text: str, kb: object) -> Where:
     remaining = text
     not_towns = {fold(w) for w in locales.words("not_towns")}
     for _ in range(MAX_TOWNS):  # every town named, not only the longest ("...la estación en Tapachula")
-        town = kb.gazetteer.find_in_text(remaining)  # type: ignore[attr-defined]
+        named = frozenset(m.country for m in where.mentions if m.via == "country") or frozenset({country} - {None})
+        town = kb.gazetteer.find_in_text(remaining, prefer=named)  # type: ignore[attr-defined]
         if town is None:
             break
         names = sorted(town.names, key=len, reverse=True)

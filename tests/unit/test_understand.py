@@ -104,6 +104,21 @@ def test_a_question_about_children_needs_a_child_in_the_message(kb: KnowledgeBas
     assert adult != ["children_alone"] and child == ["children_alone"]
 
 
+def test_a_town_shared_across_borders_is_read_in_the_country_named(kb: KnowledgeBase) -> None:
+    found = where.read("I entered El Salvador three days ago. I'm staying in a hotel in San Miguel", kb)
+    assert [(m.name, m.country) for m in found.mentions if m.via == "town"] == [("San Miguel", "el_salvador")]
+
+
+def test_the_closing_question_of_a_story_is_matched_alone(kb: KnowledgeBase) -> None:
+    from bot.understand.questions import index_for
+
+    story = (
+        "Hello, I'm from Nicaragua. I crossed Honduras on foot and entered El Salvador three days ago. "
+        "Someone at the bus station told me there is a new asylum office. Where do I go to apply?"
+    )
+    assert index_for(kb).match(story, "el_salvador")[0].question == "where_to_apply"
+
+
 def test_question_index_scores_the_closest_phrasing(kb: KnowledgeBase) -> None:
     index = QuestionIndex(kb)
     if not index.rows:

@@ -241,7 +241,7 @@ class Dialogue(Answers, Places):
         lang = state.language
         reply = self._emergency_line(state)
         # a child alone, or a child writing of their own danger ("tengo 14 y me quieren matar")
-        child = sig.who.child_alone or (sig.who.minor and sig.who.own_age and sig.danger is not None)
+        child = sig.who.child_alone or (sig.who.writer_minor and sig.danger is not None)
         # someone else's child in danger ("mi hijo de 12..."): child protection, unless more is asked
         their_child = not child and sig.who.minor and sig.danger is not None
         if child:

@@ -41,16 +41,24 @@ para deportados", "escuela sin papeles", "albergue para mujeres" ask about healt
 and shelter (a group's protection yields to the service asked for). Asylum frames almost
 every question, so it yields even to documents ("qué papeles me dan si pido refugio")."""
 
+YIELD = 0.9
+"""A background topic keeps at most this share of the weight of the topic it yields to."""
+
 SITUATION = 0.6
 """Background topics at or below this share mostly describe the person's situation ("sin papeles",
 "ya pedí asilo", "me deportaron"): they never rule a question entry out."""
 
 
 def _background(result: dict[str, float]) -> dict[str, float]:
-    """Each background topic yields to any named topic of a higher tier (a lower discount)."""
+    """Each background topic yields to any named topic of a higher tier: its weight is
+    discounted, and never reaches the weight of a higher topic ("soy solicitante de refugio y la
+    ONPAR admitió mi caso... necesito un permiso para seguir trabajando" asks about work)."""
     tier = {topic: BACKGROUND.get(topic, 1.0) for topic in result}
-    highest = max(tier.values(), default=1.0)
-    return {topic: weight * (tier[topic] if highest > tier[topic] else 1.0) for topic, weight in result.items()}
+    yielded = {}
+    for topic, weight in result.items():
+        above = [w for t, w in result.items() if tier[t] > tier[topic]]
+        yielded[topic] = min(weight * tier[topic], YIELD * max(above)) if above else weight
+    return yielded
 
 
 def asked(found: dict[str, float]) -> set[str]:

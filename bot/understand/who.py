@@ -22,6 +22,13 @@ class Who:
     alone: bool = False  # travelling without parents or an adult
     parent: bool = False  # the writer travels with their own children ("estoy sola con mis hijos")
     own_age: bool = False  # the age is the writer's ("tengo 13"), not someone else's ("mi hija de 8 años")
+    relative_child: bool = False  # a child of the writer's family is named ("mi hijo", "my daughter")
+
+    @property
+    def writer_minor(self) -> bool:
+        """The writer is a child: an own age under 18, or an age under 18 with no relative's
+        child named ("soy un chavo de 16 años")."""
+        return self.minor and (self.own_age or not self.relative_child)
 
     @property
     def minor(self) -> bool:
@@ -105,4 +112,5 @@ def read(folded: str) -> Who:
         alone=alone,
         parent=parent,
         own_age=own is not None and found is not None and own[1] == found[1],
+        relative_child=patterns.has(locales.words("relative_child_markers"), folded),
     )

@@ -28,6 +28,12 @@ def test_a_parent_alone_with_children_is_not_a_child_alone() -> None:
     assert who.read(patterns.normalise("tengo 2 hijos")).age is None
 
 
+def test_a_writer_who_gives_a_childs_age_is_the_child_unless_a_relative_is_named() -> None:
+    assert who.read(patterns.normalise("soy un chavo de 16 años, me escape de una casa")).writer_minor
+    assert not who.read(patterns.normalise("a mi hijo de 12 lo quieren matar")).writer_minor
+    assert who.read(patterns.normalise("a mi hijo de 12 lo quieren matar")).minor
+
+
 @pytest.mark.parametrize(
     ("text", "age", "own"),
     [
@@ -137,6 +143,8 @@ def test_question_index_scores_the_closest_phrasing(kb: KnowledgeBase) -> None:
         ("puedo trabajar si ya pedi asilo", "work_permit"),
         ("que papeles me dan si pido refugio", "documents"),
         ("como pido asilo", "asylum"),
+        ("soy solicitante y la onpar admitio mi caso, necesito un permiso para seguir trabajando", "work_permit"),
+        ("I'm in Colon, can I work while the ONPAR looks at my refugee claim?", "work_permit"),
     ],
 )
 def test_background_topics_yield_to_what_is_asked(text: str, topic: str) -> None:

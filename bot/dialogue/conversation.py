@@ -116,7 +116,13 @@ class Dialogue(Answers, Places):
         if sig.number is not None and sig.words <= 3:
             return self.choose(state, Turn(turn.intent, turn.text, number=sig.number))
         if sig.switch_to:
-            return self._switch_language(state, sig.switch_to)
+            strong = bool(sig.questions) and sig.specific and sig.questions[0].score >= QUESTION_SCORE
+            if not (sig.topic_words or strong):
+                return self._switch_language(state, sig.switch_to)
+            # "do you speak spanish? necesito asilo en mexico": the question, in the language asked for
+            switched = State(**{**state.__dict__, "language": sig.switch_to})
+            plain = Signals(**{**sig.__dict__, "switch_to": None})
+            return Reply(slots={"language": sig.switch_to}).extend(self._understood(switched, turn, plain))
         act = sig.act or (sig.leading_act if not sig.topic_words and not sig.where.mentions else None)
         if act:
             act_reply = self._act(act, state, turn)

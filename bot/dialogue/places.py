@@ -71,6 +71,8 @@ class Places:
         plain = set(locales.words("stopwords")) | {w for e in locales.words("contact_fields").values() for w in e}
         for file in self.kb.countries.values():  # a country's name says where, not which office
             plain.update(fold(f"{file.name.es} {file.name.en}").split())
+        # a topic word says what, not which office ("la oficina del refugio" is not the clinic "...y Refugio")
+        plain.update(w for entries in locales.words("topics").values() for e in entries for w in e.strip("*").split())
         words = [w for w in folded.split() if len(w) >= 3 and w not in plain]
         for word in words:
             hits = [p for p in places if word in fold(p.place.name).split()]

@@ -62,7 +62,7 @@ def read(text: str, kb: Any, country: str | None) -> Signals:
     )
 
 
-SWITCH_MAX_WORDS = 8
+SWITCH_MAX_WORDS = 14
 """A language request is read in short messages only; in a long story "en inglés" is content."""
 
 

@@ -154,6 +154,20 @@ def test_everyday_words_are_not_asking_for_contact_details(kb: KnowledgeBase) ->
     assert signals.read("a que hora atienden en la comar de tapachula", kb, None).contact
 
 
+def test_asking_for_another_language_in_a_sentence_repeats_the_answer_in_it(kb: KnowledgeBase) -> None:
+    texts, state = talk(kb, ["como pido asilo en mexico", "me lo puede poner en ingles? es para mi vecina"])
+    assert state.language == "en" and "COMAR" in texts[1], texts[1]
+    texts, state = talk(kb, ["do you speak spanish? necesito un albergue en mexico"])
+    assert state.language == "es" and state.last_topic == "shelter", texts[0]
+
+
+def test_a_topic_word_does_not_name_an_office_and_promises_are_guarantees(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["oiga aqui en tapa donde queda la ofisina del refugio"])
+    assert "COMAR" in texts[0] and "Nansen" not in texts[0], texts[0]
+    texts, _ = talk(kb, ["estoy en costa rica", "me prometes que no me deportan si pido refugio"])
+    assert "garantizar" in texts[1] or "garantía" in texts[1], texts[1]
+
+
 def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
     dialogue = Dialogue(kb)
     reply = dialogue.respond(State(awaiting="town"), Turn("inform_town", "san marcos", city="San Marcos"))

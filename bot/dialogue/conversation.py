@@ -29,6 +29,11 @@ CONTACT_OVER_QUESTION = 0.8
 """Asking for a phone, address or hours wins over a question entry unless that is a near-exact match."""
 
 OFF_TOPIC_MARGIN = 0.15
+DEPORT_OVER_QUESTION = 0.6
+NO_RETURN_QUESTION = "can_they_deport_me"
+"""Asked whether they can be sent back, a person gets this question entry (the region's, or the
+country's own) unless a question entry matches at least :data:`DEPORT_OVER_QUESTION` (a
+detained person's "me van a deportar de la estación" has its own)."""
 """A question of a topic the message's words do not name must be this much more similar."""
 
 ALERT_TURNS = 3
@@ -137,6 +142,10 @@ class Dialogue(Answers, Places):
                 return Reply().say("greet", lang).extend(placed)
             return placed
         question = self._question(sig, state)
+        if sig.deport_question and (question is None or question.score < DEPORT_OVER_QUESTION):
+            owner = self._owner(NO_RETURN_QUESTION, state.country)
+            if owner is not None:  # "can they send me back while i wait?": not being sent back, everywhere
+                return self._answer_question(state, QuestionMatch(owner, NO_RETURN_QUESTION, "non_refoulement", 1.0))
         topic = self._topic(sig, turn) or self._general_topic(sig)
         if sig.contact and (question is None or question.score < CONTACT_OVER_QUESTION):
             return self._contact(state, topic, sig.where.town, turn.text)

@@ -8,6 +8,7 @@ from typing import Any
 from bot import locales
 from bot.understand import acts, danger, patterns, questions, topics, where, who
 from bot.understand.danger_model import classifier
+from bot.understand.questions import tail_sentences
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Signals:
     contact: bool = False  # asks for a phone, e-mail, address or hours
     guarantee: bool = False  # asks whether they will win
     fear_of_return: bool = False  # afraid of being sent back ("si regreso me matan"): asylum is the answer
+    deport_question: bool = False  # asks whether they can be sent back ("me pueden deportar?")
     follow_up: bool = False  # "¿y en Panamá?": the same question for another place
     specific: bool = True  # words beyond a topic and a place: a specific question may be meant
     switch_to: str | None = None  # the language the person asks Ruta to use ("in english please")
@@ -58,6 +60,8 @@ def read(text: str, kb: Any, country: str | None) -> Signals:
         guarantee=patterns.has(locales.words("guarantee_words"), folded)
         and not patterns.has(locales.words("not_guarantee_words"), folded),
         fear_of_return=patterns.has(locales.words("fear_of_return"), folded),
+        # in the question, not the story ("mi prima dice que me pueden deportar. ¿puedo trabajar?")
+        deport_question=patterns.has(locales.words("deport_questions"), patterns.normalise(tail_sentences(text))),
         follow_up=patterns.has(locales.words("follow_up_markers"), folded) or folded.startswith(("y ", "and ")),
     )
 

@@ -168,6 +168,14 @@ def test_a_topic_word_does_not_name_an_office_and_promises_are_guarantees(kb: Kn
     assert "garantizar" in texts[1] or "garantía" in texts[1], texts[1]
 
 
+def test_can_they_send_me_back_gets_the_no_return_answer(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["estoy en costa rica", "and they cant send me back to nicaragua while im waiting right?"])
+    assert "no devolución" in texts[1], texts[1]
+    story = "Mi prima dice que sin permiso me pueden deportar. ¿Es cierto que con el papel de refugio puedo trabajar?"
+    texts, state = talk(kb, ["estoy en costa rica", story])  # the story's "me pueden deportar" is not the question
+    assert state.last_topic == "work_permit" or "trabaj" in texts[1], texts[1]
+
+
 def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
     dialogue = Dialogue(kb)
     reply = dialogue.respond(State(awaiting="town"), Turn("inform_town", "san marcos", city="San Marcos"))

@@ -64,6 +64,8 @@ def test_an_age_is_told_from_a_time_and_from_someone_elses(text: str, age: int |
         ("estamos en meteti con mi esposa, donde pedimos refugio", "panama", None),  # a small town with a place
         ("un policia me pidio lempiras para dejarme pasar", "honduras", None),  # a currency says where
         ("la estacion de lajas blancas en el darien sigue abierta?", "panama", None),  # "la estación" is no town
+        ("y si nos para la policia nos pueden mandar de regreso pa el salvador?", None, "el_salvador"),
+        ("estoy en heredia, if i apply for refuge can they still deport me a nicaragua?", "costa_rica", None),
     ],
 )
 def test_where_now_and_where_from(kb: KnowledgeBase, text: str, now: str | None, origin: str | None) -> None:

@@ -153,6 +153,8 @@ class Dialogue(Answers, Places):
             return self._answer_question(state, question)
         if topic == "nearest" or (topic is None and turn.intent == "nearest_office"):
             city = sig.where.town or turn.city
+            if city and not sig.where.town and sig.where.now and self.country_of_town(city) != sig.where.now:
+                city = None  # the classifier's town ("mexico") is not where the message says the person is
             if city is None and sig.where.now:  # "nearest office, i'm in belmopan": that country's places
                 state = State(**{**state.__dict__, "awaiting": "town"})
             return self.nearest(state, Turn("nearest_office", turn.text, city=city))

@@ -55,7 +55,10 @@ class Where:
 
     @property
     def origin(self) -> str | None:
-        best = self._best("from")
+        """Where the person comes from: a country or demonym before a town ("im mexican... from
+        arizona" is Mexico, not the Honduran town of Arizona)."""
+        said = [m for m in self.mentions if m.role == "from"]
+        best = max(said, key=lambda m: (m.via == "country", m.strength, m.start)) if said else None
         return best.country if best else None
 
     @property

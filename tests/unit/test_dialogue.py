@@ -176,6 +176,13 @@ def test_can_they_send_me_back_gets_the_no_return_answer(kb: KnowledgeBase) -> N
     assert state.last_topic == "work_permit" or "trabaj" in texts[1], texts[1]
 
 
+def test_the_country_the_message_puts_the_person_in_beats_a_town_read_elsewhere(kb: KnowledgeBase) -> None:
+    dialogue = Dialogue(kb)
+    text = "cuban here, flew to mexico first then came over to belize, now im in belmopan. where is the office"
+    reply = dialogue.respond(State(language="en"), Turn("nearest_office", text, city="mexico"))
+    assert "Belize" in _text(reply) and "Mexico City" not in _text(reply), _text(reply)
+
+
 def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
     dialogue = Dialogue(kb)
     reply = dialogue.respond(State(awaiting="town"), Turn("inform_town", "san marcos", city="San Marcos"))

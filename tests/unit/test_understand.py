@@ -66,6 +66,7 @@ def test_an_age_is_told_from_a_time_and_from_someone_elses(text: str, age: int |
         ("la estacion de lajas blancas en el darien sigue abierta?", "panama", None),  # "la estación" is no town
         ("y si nos para la policia nos pueden mandar de regreso pa el salvador?", None, "el_salvador"),
         ("estoy en heredia, if i apply for refuge can they still deport me a nicaragua?", "costa_rica", None),
+        ("im mexican, they just deported me from arizona to nogales", "mexico", "mexico"),  # a state, not the town
     ],
 )
 def test_where_now_and_where_from(kb: KnowledgeBase, text: str, now: str | None, origin: str | None) -> None:

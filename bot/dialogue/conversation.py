@@ -29,6 +29,8 @@ CONTACT_OVER_QUESTION = 0.8
 """Asking for a phone, address or hours wins over a question entry unless that is a near-exact match."""
 
 OFF_TOPIC_MARGIN = 0.15
+HOTLINE_TOPICS = frozenset({"special_protection", "emergency"})
+"""A number asked for about these is a help line their answer gives, not an office's phone."""
 DEPORT_OVER_QUESTION = 0.6
 NO_RETURN_QUESTION = "can_they_deport_me"
 """Asked whether they can be sent back, a person gets this question entry (the region's, or the
@@ -147,7 +149,9 @@ class Dialogue(Answers, Places):
             if owner is not None:  # "can they send me back while i wait?": not being sent back, everywhere
                 return self._answer_question(state, QuestionMatch(owner, NO_RETURN_QUESTION, "non_refoulement", 1.0))
         topic = self._topic(sig, turn) or self._general_topic(sig)
-        if sig.contact and (question is None or question.score < CONTACT_OVER_QUESTION):
+        # "¿hay un número para mujeres?" (no office or place named): the help lines of the answer
+        hotline = topic in HOTLINE_TOPICS and state.country is not None and not sig.where.mentions
+        if sig.contact and not hotline and (question is None or question.score < CONTACT_OVER_QUESTION):
             return self._contact(state, topic, sig.where.town, turn.text)
         if question is not None:
             return self._answer_question(state, question)

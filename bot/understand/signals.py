@@ -42,6 +42,7 @@ def read(text: str, kb: Any, country: str | None) -> Signals:
     if found_danger is None and classifier(kb).is_danger(text):
         found_danger = danger.Danger("classifier", "")
     place = where.read(text, kb, country)
+    question_part = patterns.normalise(tail_sentences(text))
     scope = place.now or country
     index = questions.index_for(kb)
     return Signals(
@@ -56,12 +57,13 @@ def read(text: str, kb: Any, country: str | None) -> Signals:
         specific=bool(_specific(index.specific_words(text), place)),
         switch_to=_switch_to(folded),
         leading_act=acts.leading(folded),
-        contact=patterns.has(locales.words("contact_words"), folded),
+        # asked in the question, not told in the story ("...el celular casi sin batería. ¿dónde me ayudan?")
+        contact=patterns.has(locales.words("contact_words"), question_part),
         guarantee=patterns.has(locales.words("guarantee_words"), folded)
         and not patterns.has(locales.words("not_guarantee_words"), folded),
         fear_of_return=patterns.has(locales.words("fear_of_return"), folded),
         # in the question, not the story ("mi prima dice que me pueden deportar. ¿puedo trabajar?")
-        deport_question=patterns.has(locales.words("deport_questions"), patterns.normalise(tail_sentences(text))),
+        deport_question=patterns.has(locales.words("deport_questions"), question_part),
         follow_up=patterns.has(locales.words("follow_up_markers"), folded) or folded.startswith(("y ", "and ")),
     )
 

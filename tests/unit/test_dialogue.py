@@ -183,6 +183,11 @@ def test_the_country_the_message_puts_the_person_in_beats_a_town_read_elsewhere(
     assert "Belize" in _text(reply) and "Mexico City" not in _text(reply), _text(reply)
 
 
+def test_a_number_for_women_is_the_help_line_not_an_office_phone(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["estoy en el salvador", "hay algun numero solo para mujeres?"])
+    assert "126" in texts[1] and "No tengo un teléfono verificado" not in texts[1], texts[1]
+
+
 def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
     dialogue = Dialogue(kb)
     reply = dialogue.respond(State(awaiting="town"), Turn("inform_town", "san marcos", city="San Marcos"))

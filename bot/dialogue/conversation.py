@@ -159,7 +159,9 @@ class Dialogue(Answers, Places):
             city = sig.where.town or turn.city
             if city and not sig.where.town and sig.where.now and self.country_of_town(city) != sig.where.now:
                 city = None  # the classifier's town ("mexico") is not where the message says the person is
-            if city is None and sig.where.now:  # "nearest office, i'm in belmopan": that country's places
+            # "nearest office, i'm in belmopan", or "and where is that office?" after an answer for a
+            # country: that country's offices (the reply offers a town for nearer ones)
+            if city is None and (sig.where.now or (state.country and state.last_topic)):
                 state = State(**{**state.__dict__, "awaiting": "town"})
             return self.nearest(state, Turn("nearest_office", turn.text, city=city))
         if topic in REGIONAL_TOPICS:

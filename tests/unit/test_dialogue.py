@@ -188,6 +188,13 @@ def test_a_number_for_women_is_the_help_line_not_an_office_phone(kb: KnowledgeBa
     assert "126" in texts[1] and "No tengo un teléfono verificado" not in texts[1], texts[1]
 
 
+def test_follow_ups_on_the_office_and_the_paper_keep_the_conversation(kb: KnowledgeBase) -> None:
+    texts, _ = talk(kb, ["how do i apply for asylum in belize", "and where is that office"], State(language="en"))
+    assert "Belmopan" in texts[1] and "Which town" not in texts[1], texts[1]
+    texts, state = talk(kb, ["como pido asilo en mexico", "ok y despues que papel me dan"])
+    assert state.last_topic == "documents" or "constancia" in texts[1], texts[1]
+
+
 def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
     dialogue = Dialogue(kb)
     reply = dialogue.respond(State(awaiting="town"), Turn("inform_town", "san marcos", city="San Marcos"))

@@ -29,6 +29,9 @@ CONTACT_OVER_QUESTION = 0.8
 """Asking for a phone, address or hours wins over a question entry unless that is a near-exact match."""
 
 OFF_TOPIC_MARGIN = 0.15
+PENDING_OVER = 0.6
+"""A country given while an answer waits for it finishes that answer, unless the message also
+asks a question entry this close."""
 HOTLINE_TOPICS = frozenset({"special_protection", "emergency"})
 """A number asked for about these is a help line their answer gives, not an office's phone."""
 DEPORT_OVER_QUESTION = 0.6
@@ -144,6 +147,9 @@ class Dialogue(Answers, Places):
                 return Reply().say("greet", lang).extend(placed)
             return placed
         question = self._question(sig, state)
+        waiting = state.awaiting == "country" and (state.pending_question or state.pending_topic)
+        if waiting and sig.where.now and not sig.topic_words and (question is None or question.score < PENDING_OVER):
+            return self._place_named(state, turn, sig)  # "estoy en panamá, en la ciudad": what waited for it
         if sig.deport_question and (question is None or question.score < DEPORT_OVER_QUESTION):
             owner = self._owner(NO_RETURN_QUESTION, state.country)
             if owner is not None:  # "can they send me back while i wait?": not being sent back, everywhere

@@ -195,6 +195,13 @@ def test_follow_ups_on_the_office_and_the_paper_keep_the_conversation(kb: Knowle
     assert state.last_topic == "documents" or "constancia" in texts[1], texts[1]
 
 
+def test_a_child_alone_who_then_names_the_country_gets_its_child_protection(kb: KnowledgeBase) -> None:
+    texts, _ = talk(
+        kb, ["tengo 15 años y viajo solo, tengo hambre y no se donde voy a dormir hoy", "estoy en panama, en la ciudad"]
+    )
+    assert "911" in texts[1] and "SENNIAF" in texts[1], texts[1]
+
+
 def test_an_ambiguous_town_is_asked_and_the_number_picks_it(kb: KnowledgeBase) -> None:
     dialogue = Dialogue(kb)
     reply = dialogue.respond(State(awaiting="town"), Turn("inform_town", "san marcos", city="San Marcos"))

@@ -29,6 +29,7 @@ CONTACT_OVER_QUESTION = 0.8
 """Asking for a phone, address or hours wins over a question entry unless that is a near-exact match."""
 
 OFF_TOPIC_MARGIN = 0.15
+"""A question of a topic the message's words do not name must be this much more similar."""
 PENDING_OVER = 0.6
 """A country given while an answer waits for it finishes that answer, unless the message also
 asks a question entry this close."""
@@ -39,7 +40,6 @@ NO_RETURN_QUESTION = "can_they_deport_me"
 """Asked whether they can be sent back, a person gets this question entry (the region's, or the
 country's own) unless a question entry matches at least :data:`DEPORT_OVER_QUESTION` (a
 detained person's "me van a deportar de la estación" has its own)."""
-"""A question of a topic the message's words do not name must be this much more similar."""
 
 ALERT_TURNS = 3
 """After a danger message, this many following replies keep the emergency line first: people
@@ -126,8 +126,7 @@ class Dialogue(Answers, Places):
         if sig.number is not None and sig.words <= 3:
             return self.choose(state, Turn(turn.intent, turn.text, number=sig.number))
         if sig.switch_to:
-            strong = bool(sig.questions) and sig.specific and sig.questions[0].score >= QUESTION_SCORE
-            if not (sig.topic_words or strong):
+            if not (sig.topic_words or self._asks_a_question(sig)):
                 return self._switch_language(state, sig.switch_to)
             # "do you speak spanish? necesito asilo en mexico": the question, in the language asked for
             switched = State(**{**state.__dict__, "language": sig.switch_to})
@@ -317,8 +316,12 @@ class Dialogue(Answers, Places):
         follow-up, a specific question): "la mara me busca, ¿cómo pido asilo?" gets both answers,
         and so does "¿y en México?" when a danger signal fires on it. A number asked for in
         danger ("what number do i call") is the emergency line itself."""
-        strong = bool(sig.questions) and sig.specific and sig.questions[0].score >= QUESTION_SCORE
-        return bool(sig.topic_words) or sig.guarantee or sig.follow_up or strong
+        return bool(sig.topic_words) or sig.guarantee or sig.follow_up or Dialogue._asks_a_question(sig)
+
+    @staticmethod
+    def _asks_a_question(sig: Signals) -> bool:
+        """Specific words, and a question entry close enough to answer."""
+        return bool(sig.questions) and sig.specific and sig.questions[0].score >= QUESTION_SCORE
 
     @staticmethod
     def _is_fallback(reply: Reply, language: str) -> bool:

@@ -35,11 +35,11 @@ Status = Literal["ok", "ambiguous", "unknown_town", "country_only", "no_match_fo
 LocatedBy = Literal["town", "pin", "country"]
 
 CROSS_BORDER_KM = 100.0
+"""Places abroad are offered (after the home country's) only this close: across a border crossing,
+not across the region."""
 KIND_KM = 150.0
 """A place of the kind asked for ("a shelter in Tapachula") comes first when this close; farther
 away, the nearest places of any kind come first, as help that can be reached."""
-"""Places abroad are offered (after the home country's) only this close: across a border crossing,
-not across the region."""
 PIN_TOWN_KM = 30.0
 """A pin this close to a gazetteer town is taken to be in that town's country."""
 
@@ -216,8 +216,8 @@ def _kinds_first(
         and h.distance_km is not None
         and h.distance_km <= KIND_KM
     ]
-    names = {h.place.name for h in wanted}
-    return wanted + [h for h in hits if h.place.name not in names]
+    ids = {h.place.id for h in wanted}
+    return wanted + [h for h in hits if h.place.id not in ids]
 
 
 def _home_first(

@@ -147,7 +147,7 @@ class QuestionIndex:
         plain.update(w for alias in self._aliases for w in alias.split() if alias in folded)
         return plain, topics_named
 
-    def match(self, text: str, country: str | None) -> list[QuestionMatch]:
+    def match(self, text: str, country: str | None, child: bool | None = None) -> list[QuestionMatch]:
         """Question ids best first, each scored by its best phrasing in ANY file.
 
         Countries share question ids ("wait_time", "appeal"), so every file's phrasings teach how
@@ -158,9 +158,10 @@ class QuestionIndex:
         one of them, so no question entry answers it and the topic's own answer does.
         """
         best: dict[str, QuestionMatch] = {}
-        from bot.understand import who
+        if child is None:  # whether the message names a child (signals.read passes what it read)
+            from bot.understand import who
 
-        child = who.read(patterns.normalise(text)).child
+            child = who.read(patterns.normalise(text)).child
         for (cid, qid), (score, topic) in self.scores(text).items():
             if qid in self.about_children and not child:
                 score -= NOT_ABOUT_CHILDREN  # "me regresaron en tecun uman" is not "a mi hijo lo regresaron solo"

@@ -45,15 +45,16 @@ def read(text: str, kb: Any, country: str | None) -> Signals:
     question_part = patterns.normalise(tail_sentences(text))
     scope = place.now or country
     index = questions.index_for(kb)
+    person = who.read(folded)
     return Signals(
         folded=folded,
         danger=found_danger,
-        who=who.read(folded),
+        who=person,
         where=place,
         act=acts.read(folded),
         number=acts.number(folded),
         topic_words=topics.scores(text),
-        questions=index.match(text, scope),
+        questions=index.match(text, scope, person.child),
         specific=bool(_specific(index.specific_words(text), place)),
         switch_to=_switch_to(folded),
         leading_act=acts.leading(folded),

@@ -133,14 +133,14 @@ def read(text: str, kb: object, country: str | None = None) -> Where:
     folded = patterns.normalise(text)
     where = Where()
     country_spans: list[tuple[int, int]] = []
-    for country, start, name in _country_mentions(folded, kb.country_aliases()):  # type: ignore[attr-defined]
+    for cid, start, name in _country_mentions(folded, kb.country_aliases()):  # type: ignore[attr-defined]
         role, strength = _role(folded, start)
-        where.mentions.append(Mention(country, start, "country", name, role, strength))
+        where.mentions.append(Mention(cid, start, "country", name, role, strength))
         country_spans.append((start, start + len(name)))
     remaining = text
     not_towns = {fold(w) for w in locales.words("not_towns")}
+    named = frozenset(m.country for m in where.mentions if m.via == "country") or frozenset({country} - {None})
     for _ in range(MAX_TOWNS):  # every town named, not only the longest ("...la estación en Tapachula")
-        named = frozenset(m.country for m in where.mentions if m.via == "country") or frozenset({country} - {None})
         town = kb.gazetteer.find_in_text(remaining, prefer=named)  # type: ignore[attr-defined]
         if town is None:
             break

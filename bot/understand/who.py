@@ -86,22 +86,18 @@ def _numbers_as_digits(folded: str) -> str:
     return " ".join(str(numbers[w]) if w in numbers else w for w in folded.split())
 
 
-def own_age_in(folded: str) -> tuple[int, int, int] | None:
-    """(age, start, end) of the writer's own age ("tengo 13", "i'm 15"), if the message states one."""
-    return _first_age("own_age_patterns", _numbers_as_digits(folded))
-
-
-def age_in(folded: str) -> tuple[int, int, int] | None:
-    """(age, start, end) of an age in the message (the writer's or anyone's), between 0 and 99."""
+def ages_in(folded: str) -> tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]:
+    """(the first age in the message, the writer's own age), each (age, start, end) or None:
+    "tengo 13" is both; in "mi hija de 8 años" the writer gives none of their own."""
     digits = _numbers_as_digits(folded)
-    found = [a for a in (_first_age("own_age_patterns", digits), _first_age("age_patterns", digits)) if a]
-    return min(found, key=lambda a: a[1]) if found else None
+    own = _first_age("own_age_patterns", digits)
+    found = [a for a in (own, _first_age("age_patterns", digits)) if a]
+    return (min(found, key=lambda a: a[1]) if found else None), own
 
 
 def read(folded: str) -> Who:
-    found = age_in(folded)
+    found, own = ages_in(folded)
     age = found[0] if found else None
-    own = own_age_in(folded)
     child_word = patterns.has(locales.words("child_words"), folded)
     only = patterns.matcher(locales.words("only_phrases"))  # "solo quiero saber": "only", not "alone"
     alone = patterns.has(locales.words("alone_words"), only.sub(" ", folded) if only else folded)
